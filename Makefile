@@ -1,0 +1,106 @@
+# xinyuan — build, run, test.  `make` builds build/xinyuan; `make SANITIZE=1` builds with
+# ASan+UBSan into build/san; `make run` and `make test` first install missing Debian packages
+# (packages.txt, via scripts/deps.sh).
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1
+else
+BUILD    ?= build
+SANFLAGS :=
+OPT      := -O2
+endif
+
+CC       ?= cc
+PKGS     := libmicrohttpd jansson sqlite3 libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+            -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g $(WARN) $(SANFLAGS) \
+            -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(wildcard src/core/*.c src/store/*.c src/engine/*.c src/http/*.c src/report/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+MIGR     := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+GEN_SRC  := $(BUILD)/gen/migrations.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/*/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+DB       ?= var/xinyuan.db
+LISTEN   ?= 127.0.0.1:8080
+
+.PHONY: all run test deps check-banned format format-check clean unit bench valgrind
+
+all: check-banned $(BUILD)/xinyuan
+
+$(BUILD)/xinyuan: $(CLI_OBJ) $(BUILD)/libxinyuan.a
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libxinyuan.a $(LDLIBS)
+
+$(BUILD)/libxinyuan.a: $(LIB_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(GEN_SRC): $(MIGR) scripts/embed-migrations.sh
+	@mkdir -p $(dir $@)
+	@sh scripts/embed-migrations.sh $(MIGR) > $@
+
+$(BUILD)/gen/migrations.o: $(GEN_SRC)
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxinyuan.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libxinyuan.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+deps:
+	@sh scripts/deps.sh
+
+check-banned:
+	@sh scripts/check-banned.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+# Build, create the demo database on first start, serve on http://$(LISTEN).
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(dir $(DB))
+	@if [ ! -f $(DB) ]; then ./build/xinyuan demo --db $(DB); fi
+	./build/xinyuan serve --db $(DB) --listen $(LISTEN) $(if $(wildcard web/dist),--web web/dist)
+
+unit: $(UNIT_BIN)
+
+# Every test: unit tests (cmocka) and API tests against the real binary, all under ASan+UBSan.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory SANITIZE=1 build/san/xinyuan unit
+	@sh tests/run.sh build/san
+
+valgrind: all
+	@$(MAKE) --no-print-directory unit
+	@for t in $(UNIT_BIN); do valgrind -q --error-exitcode=1 --leak-check=full $$t || exit 1; done
+
+bench: deps all
+	sh bench/http.sh
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -1,0 +1,39 @@
+/* cli — the subcommands of the xinyuan program and their shared option parsing.
+ * Each subcommand is int cmd_NAME(int argc, char **argv) returning the process exit status. */
+#ifndef XY_CLI_CLI_H
+#define XY_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+
+/* One "--name value" or "--flag" option. */
+struct opt {
+	const char *name;
+	bool takes_value;
+	const char **value; /* for options with a value */
+	bool *flag;         /* for flags */
+};
+
+/* Parses argv[1..] against opts; prints usage and returns -1 on an unknown option or a
+ * missing value; returns 1 when --help was given (usage printed to stdout). */
+int cli_parse(int argc, char **argv, const struct opt *opts, int n, const char *usage);
+
+/* --db or $XINYUAN_DB; NULL (with a message) when neither is set. */
+const char *cli_db(const char *given);
+
+/* Opens the store and applies migrations; NULL (message printed) on failure. */
+struct store *cli_open(const char *db);
+
+/* Makes sure the root area and the first admin exist (`init`). Prints the generated password
+ * once when XINYUAN_ADMIN_PASSWORD is not set. Returns 0 or prints why not. */
+int cli_ensure_admin(struct store *s);
+
+#endif

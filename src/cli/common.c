@@ -1,0 +1,134 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/secret.h"
+#include "store/areas.h"
+#include "store/identity.h"
+
+int cli_parse(int argc, char **argv, const struct opt *opts, int n, const char *usage)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		int k;
+		for (k = 0; k < n; k++)
+			if (strcmp(argv[i], opts[k].name) == 0)
+				break;
+		if (k == n) {
+			fprintf(stderr, "xinyuan: unknown option '%s'\n%s", argv[i], usage);
+			return -1;
+		}
+		if (opts[k].takes_value) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "xinyuan: %s needs a value\n%s", argv[i], usage);
+				return -1;
+			}
+			*opts[k].value = argv[++i];
+		} else {
+			*opts[k].flag = true;
+		}
+	}
+	return 0;
+}
+
+const char *cli_db(const char *given)
+{
+	if (given)
+		return given;
+	const char *env = getenv("XINYUAN_DB");
+	if (env && *env)
+		return env;
+	fputs("xinyuan: say which database: --db PATH (or set XINYUAN_DB)\n", stderr);
+	return NULL;
+}
+
+struct store *cli_open(const char *db)
+{
+	struct xy_err e = {0};
+	struct store *s = store_open(db, &e);
+	if (!s) {
+		fprintf(stderr, "xinyuan: %s\n", e.message);
+		return NULL;
+	}
+	int applied = 0;
+	if (store_migrate(s, &applied, &e) != XY_OK) {
+		fprintf(stderr, "xinyuan: %s\n", e.message);
+		store_close(s);
+		return NULL;
+	}
+	if (applied)
+		fprintf(stderr, "xinyuan: applied %d migration(s) to %s\n", applied, db);
+	return s;
+}
+
+/* The id of the first root area (0 when there is none). */
+static int64_t root_area(struct store *s)
+{
+	json_t *areas;
+	struct xy_err e = {0};
+	int64_t id = 0;
+	if (areas_list(s, &areas, &e))
+		return 0;
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(areas, "items"), i, a)
+	{
+		if (json_is_null(json_object_get(a, "parent_id"))) {
+			id = json_integer_value(json_object_get(a, "id"));
+			break;
+		}
+	}
+	json_decref(areas);
+	return id;
+}
+
+int cli_ensure_admin(struct store *s)
+{
+	struct xy_err e = {0};
+	struct db *db = store_conn(s, &e);
+	if (!db)
+		return -1;
+	struct db_stmt *st = db_stmt(db, STMT_USER_EXISTS);
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, "admin");
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc == DB_ROW)
+		return 0;
+	struct actor system = {0};
+	int64_t root = root_area(s);
+	if (!root) {
+		system.ngrants = 1;
+		system.grants[0].role = ROLE_ADMIN;
+		snprintf(system.grants[0].scope, sizeof system.grants[0].scope, "/");
+		if (area_create(s, &system, "四川省", "province", 0, &root, &e)) {
+			fprintf(stderr, "xinyuan: cannot create the root area: %s\n", e.message);
+			return -1;
+		}
+	}
+	const char *pw = getenv("XINYUAN_ADMIN_PASSWORD");
+	char generated[33];
+	if (!pw || !*pw) {
+		secret_random_hex(generated, 8);
+		pw = generated;
+	}
+	struct user_input in = {.username = "admin",
+				.password = pw,
+				.display_name = "系统管理员",
+				.ngrants = 1,
+				.grants = {{"admin", root}}};
+	if (user_create(s, NULL, &in, NULL, &e)) {
+		fprintf(stderr, "xinyuan: cannot create admin: %s\n", e.message);
+		return -1;
+	}
+	if (pw == generated)
+		printf("admin password (shown once): %s\n", generated);
+	else
+		printf("admin password taken from XINYUAN_ADMIN_PASSWORD\n");
+	return 0;
+}

@@ -1,0 +1,101 @@
+#include "core/text.h"
+
+#include <string.h>
+
+long text_utf8_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	long count = 0;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		unsigned cp;
+		size_t len;
+		if (c < 0x80) {
+			if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return -1;
+			i++;
+			count++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return -1;
+		}
+		if (i + len > n)
+			return -1;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return -1;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return -1;
+		i += len;
+		count++;
+	}
+	return count;
+}
+
+bool text_len_ok(const char *s, long min, long max)
+{
+	if (!s)
+		return false;
+	long n = text_utf8_len(s, strlen(s));
+	return n >= min && n <= max;
+}
+
+bool text_is_code(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > max || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+bool text_is_username(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 3 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '@' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool text_is_phone(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	int digits = 0;
+	if (n < 5 || n > 20)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c == '+' && i == 0)
+			continue;
+		else if ((c == ' ' || c == '-') && i > 0 && i + 1 < n)
+			continue;
+		else
+			return false;
+	}
+	return digits >= 5;
+}

@@ -1,0 +1,39 @@
+/* areas — the area tree and the category list as stored. */
+#ifndef XY_STORE_AREAS_H
+#define XY_STORE_AREAS_H
+
+#include <jansson.h>
+
+#include "core/area.h"
+#include "store/store.h"
+
+struct area_row {
+	int64_t id, parent_id;
+	char name[128];
+	int kind;
+	char path[AREA_PATH_MAX];
+};
+
+/* Reads one area; XY_ENOTFOUND (code area_not_found, field) when it does not exist. */
+enum xy_kind area_load(struct db *db, int64_t id, const char *field, struct area_row *out,
+		       struct xy_err *e);
+
+/* The nearest area of `kind` on the path of a (a itself included); XY_ENOTFOUND if none. */
+enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind,
+			   struct area_row *out, struct xy_err *e);
+
+/* {items:[{id, name, kind, parent_id}], total}. Areas are public. */
+enum xy_kind areas_list(struct store *s, json_t **out, struct xy_err *e);
+
+/* Adds an area under parent_id (0 for a new province); admin only; kind must fit the parent. */
+enum xy_kind area_create(struct store *s, const struct actor *who, const char *name,
+			 const char *kind, int64_t parent_id, int64_t *id, struct xy_err *e);
+
+/* {items:[{code, name, name_en}], total}. */
+enum xy_kind categories_list(struct store *s, json_t **out, struct xy_err *e);
+
+/* XY_OK when code is a known category, else 422 invalid_category on field. */
+enum xy_kind category_check(struct db *db, const char *code, const char *field,
+			    struct xy_err *e);
+
+#endif
