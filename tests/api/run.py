@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Runs the API tests (tests/api/test_*.py) against a built xinyuan binary.
+
+Each test module starts the real binary on a free loopback port with a temporary database.
+Prints a closing line "API: N passed, N failed" and exits non-zero on any failure.
+"""
+import argparse
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/san/xinyuan")
+    ap.add_argument("-k", dest="pattern", default="test_*.py", help="module pattern")
+    ap.add_argument("-v", action="store_true")
+    args = ap.parse_args()
+    os.environ["XINYUAN_BIN"] = os.path.abspath(args.bin)
+    sys.path.insert(0, HERE)
+    suite = unittest.defaultTestLoader.discover(HERE, pattern=args.pattern, top_level_dir=HERE)
+    result = unittest.TextTestRunner(verbosity=2 if args.v else 1, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    passed = result.testsRun - failed - skipped
+    if skipped:
+        # skipped tests never count as passing
+        print(f"API: {skipped} test(s) skipped, counted as failures")
+        failed += skipped
+    print(f"API: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
