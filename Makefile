@@ -14,7 +14,7 @@ OPT      := -O2
 endif
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libsodium
+PKGS     := libmicrohttpd jansson sqlite3 libsodium libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
@@ -27,7 +27,8 @@ LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC  := $(wildcard src/core/*.c src/store/*.c src/engine/*.c src/http/*.c src/report/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
-MIGR     := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+MIGR_SQLITE := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+MIGR_PG  := $(sort $(wildcard src/store/migrations/pg/*.sql))
 GEN_SRC  := $(BUILD)/gen/migrations.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -54,9 +55,9 @@ $(BUILD)/%.o: %.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-$(GEN_SRC): $(MIGR) scripts/embed-migrations.sh
+$(GEN_SRC): $(MIGR_SQLITE) $(MIGR_PG) scripts/embed-migrations.sh
 	@mkdir -p $(dir $@)
-	@sh scripts/embed-migrations.sh $(MIGR) > $@
+	@sh scripts/embed-migrations.sh sqlite $(MIGR_SQLITE) -- pg $(MIGR_PG) > $@
 
 $(BUILD)/gen/migrations.o: $(GEN_SRC)
 	@$(CC) $(CFLAGS) -c -o $@ $<

@@ -31,13 +31,8 @@ static bool is_pg_url(const char *t)
 
 struct db *db_open(const char *target, struct xy_err *e)
 {
-	const struct db_driver *drv = &db_driver_sqlite;
+	const struct db_driver *drv = is_pg_url(target) ? &db_driver_pg : &db_driver_sqlite;
 	char err[256] = "";
-	if (is_pg_url(target)) {
-		xy_fail(e, XY_EINVALID, "driver_unavailable", "db",
-			"this build has no PostgreSQL driver yet; use a SQLite file path");
-		return NULL;
-	}
 	void *conn = NULL;
 	if (drv->open(target, &conn, err, sizeof err) != DB_OK) {
 		xy_fail(e, XY_EUNAVAIL, "db_open_failed", "db", "cannot open database %s: %s",

@@ -50,6 +50,7 @@ struct db_driver {
 };
 
 extern const struct db_driver db_driver_sqlite;
+extern const struct db_driver db_driver_pg;
 
 struct db;
 struct db_stmt;

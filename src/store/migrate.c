@@ -5,6 +5,9 @@
 #include "core/timefmt.h"
 #include "store/db.h"
 
+static enum xy_kind migrate_apply(struct db *db, const struct migration *list, int count,
+				  int *applied, struct xy_err *e);
+
 static const char *const create_table = "CREATE TABLE IF NOT EXISTS schema_migrations ("
 					"version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
 					"applied_at BIGINT NOT NULL)";
@@ -23,11 +26,26 @@ int migrate_version(struct db *db)
 
 enum xy_kind migrate_run(struct db *db, int *applied, struct xy_err *e)
 {
-	const struct migration *list = migrations_sqlite;
-	int count = migrations_sqlite_count;
+	bool pg = db_dialect(db) == DB_PG;
+	const struct migration *list = pg ? migrations_pg : migrations_sqlite;
+	int count = pg ? migrations_pg_count : migrations_sqlite_count;
 	int done = 0;
 	if (applied)
 		*applied = 0;
+	if (pg && db_exec(db, "SELECT pg_advisory_lock(7316001)") != DB_OK)
+		return db_fail(db, DB_FAIL, e);
+	enum xy_kind k = migrate_apply(db, list, count, &done, e);
+	if (pg)
+		db_exec(db, "SELECT pg_advisory_unlock(7316001)");
+	if (applied)
+		*applied = done;
+	return k;
+}
+
+static enum xy_kind migrate_apply(struct db *db, const struct migration *list, int count,
+				  int *applied, struct xy_err *e)
+{
+	int done = 0;
 	for (int i = 0; i < count; i++) {
 		if (db_begin(db) != DB_OK)
 			return db_fail(db, DB_RETRY, e);
@@ -57,8 +75,7 @@ enum xy_kind migrate_run(struct db *db, int *applied, struct xy_err *e)
 				       db_errmsg(db));
 		}
 		done++;
-	}
-	if (applied)
 		*applied = done;
+	}
 	return XY_OK;
 }

@@ -10,13 +10,16 @@ struct migration {
 	const char *sql;
 };
 
-/* Generated from src/store/migrations/sqlite/NNNN_*.sql by scripts/embed-migrations.sh. */
+/* Generated from src/store/migrations/{sqlite,pg}/NNNN_*.sql by scripts/embed-migrations.sh. */
 extern const struct migration migrations_sqlite[];
 extern const int migrations_sqlite_count;
+extern const struct migration migrations_pg[];
+extern const int migrations_pg_count;
 
 struct db;
 
 /* Applies every migration newer than the database's version, each in its own transaction.
+ * On PostgreSQL an advisory lock makes concurrent instances migrate one at a time.
  * *applied (may be NULL) receives how many ran. */
 enum xy_kind migrate_run(struct db *db, int *applied, struct xy_err *e);
 
