@@ -105,7 +105,7 @@ enum xy_kind audit_log_verify(struct store *s, struct audit_report *r, struct xy
 	if (db_begin_read(db) != DB_OK)
 		return db_fail(db, DB_RETRY, e);
 	int rc;
-	struct db_stmt *st = db_stmt(db, STMT_AUDIT_HEAD);
+	struct db_stmt *st = db_stmt(db, STMT_AUDIT_HEAD_READ);
 	if (!st || (rc = db_step(st)) != DB_ROW) {
 		db_rollback(db);
 		return db_fail(db, st ? rc : DB_FAIL, e);
