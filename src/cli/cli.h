@@ -36,4 +36,20 @@ struct store *cli_open(const char *db);
  * once when XINYUAN_ADMIN_PASSWORD is not set. Returns 0 or prints why not. */
 int cli_ensure_admin(struct store *s);
 
+/* demo (demo_data.c) — the demo data set of `xinyuan demo`. Its history spans the
+ * DEMO_HISTORY_DAYS days before the moment the command runs. */
+#define DEMO_HISTORY_DAYS 62
+
+/* 0 when the database holds no needs yet; otherwise prints "not a fresh database" (or why it
+ * cannot tell) and returns -1. */
+int demo_check_fresh(struct store *s);
+
+/* Loads the demo areas, users, providers and needs list through the store, each action taken
+ * by the right user and dated with time_set_override() between end - DEMO_HISTORY_DAYS days
+ * and end; then prints a summary (figures, usernames, password) to stdout. Call on a fresh
+ * database after cli_ensure_admin. The password comes from XINYUAN_DEMO_PASSWORD (default
+ * "demo12345"). Returns 0, or prints the step that failed and returns -1 (what was loaded
+ * before stays). Clears the time override either way. */
+int demo_load(struct store *s, int64_t end);
+
 #endif

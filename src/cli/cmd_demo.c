@@ -1,10 +1,13 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "core/timefmt.h"
 
-static const char usage[] = "usage: xinyuan demo --db PATH\n"
-			    "Loads the demo data (areas, categories, providers, residents and a\n"
-			    "needs list in every state) into a fresh database.\n";
+static const char usage[] =
+    "usage: xinyuan demo --db PATH\n"
+    "Loads the demo data (areas, categories, providers, residents and a\n"
+    "needs list in every state) into a fresh database.\n"
+    "Demo users get the password $XINYUAN_DEMO_PASSWORD (default demo12345).\n";
 
 int cmd_demo(int argc, char **argv)
 {
@@ -19,7 +22,17 @@ int cmd_demo(int argc, char **argv)
 	struct store *s = cli_open(db);
 	if (!s)
 		return 1;
+	if (demo_check_fresh(s)) {
+		store_close(s);
+		return 1;
+	}
+	/* the root area and the admin open the demo history */
+	int64_t end = time_now();
+	time_set_override(end - (int64_t)DEMO_HISTORY_DAYS * 24 * 3600);
 	int rc = cli_ensure_admin(s);
+	time_set_override(0);
+	if (rc == 0)
+		rc = demo_load(s, end);
 	store_close(s);
 	return rc ? 1 : 0;
 }
