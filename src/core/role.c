@@ -78,6 +78,19 @@ bool actor_may(const struct actor *who, enum action a, const char *path)
 	return actor_grant_for(who, a, path) != NULL;
 }
 
+bool actor_may_related(const struct actor *who, enum action a, const char *path)
+{
+	if (!who || !path)
+		return false;
+	for (int i = 0; i < who->ngrants; i++) {
+		const struct grant *g = &who->grants[i];
+		if (role_may(g->role, a) &&
+		    (area_path_within(g->scope, path) || area_path_within(path, g->scope)))
+			return true;
+	}
+	return false;
+}
+
 const struct grant *actor_grant_any(const struct actor *who, enum action a)
 {
 	if (!who)

@@ -75,6 +75,10 @@ const struct grant *actor_grant_for(const struct actor *who, enum action a, cons
 /* true when some grant allows action a at path. */
 bool actor_may(const struct actor *who, enum action a, const char *path);
 
+/* true when some grant allowing action a covers path or lies inside it: a provider registered
+ * for a street serves (and is seen by) the communities below it. */
+bool actor_may_related(const struct actor *who, enum action a, const char *path);
+
 /* The first grant (most capable first) whose role may take action a anywhere, or NULL: used to
  * pick a default scope for lists. */
 const struct grant *actor_grant_any(const struct actor *who, enum action a);

@@ -601,11 +601,23 @@ static enum xy_kind merge_check(struct db *db, const struct facts *n, int64_t id
 	    area_path_prefix(t.path, 5, cb, sizeof cb) != 0 || strcmp(ca, cb) != 0)
 		return xy_fail(e, XY_ECONFLICT, "merge_other_community", "merged_into",
 			       "needs merge only within one community");
-	if (t.f.status == NEED_REJECTED || t.f.status == NEED_MERGED)
+	if (t.f.status == NEED_REJECTED || t.f.status == NEED_MERGED ||
+	    t.f.status == NEED_CONFIRMED)
 		return xy_fail(e, XY_ECONFLICT, "merge_target_closed", "merged_into",
 			       "need %lld is %s; merge into an open need", (long long)target,
 			       t.status);
 	return XY_OK;
+}
+
+/* A provider serves a need when it is registered at the need's area or above it, or anywhere
+ * in the need's community. */
+static bool provider_serves(const char *provider_path, const char *need_path)
+{
+	char a[AREA_PATH_MAX], b[AREA_PATH_MAX];
+	if (area_path_within(provider_path, need_path))
+		return true;
+	return area_path_prefix(provider_path, 5, a, sizeof a) == 0 &&
+	       area_path_prefix(need_path, 5, b, sizeof b) == 0 && strcmp(a, b) == 0;
 }
 
 static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
@@ -624,6 +636,7 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 			      .merged_into = in->merged_into,
 			      .provider_id = in->provider_id};
 	int64_t capacity = 0;
+	char provider_path[AREA_PATH_MAX] = "";
 	struct db_stmt *st;
 	int rc;
 	if (c->to == NEED_CLAIMED && in->provider_id > 0) {
@@ -634,6 +647,7 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 		if (rc == DB_ROW) {
 			m.provider_user_id = db_col_i64(st, 0);
 			capacity = db_col_i64(st, 1);
+			snprintf(provider_path, sizeof provider_path, "%s", db_col_text(st, 2));
 		}
 		db_reset(st);
 		if (rc == DB_DONE)
@@ -646,6 +660,10 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 		return k;
 	if (c->to == NEED_MERGED && (k = merge_check(db, &n, c->id, in->merged_into, e)))
 		return k;
+	if (c->to == NEED_CLAIMED && !provider_serves(provider_path, n.path))
+		return xy_fail(e, XY_ECONFLICT, "provider_out_of_area", "provider_id",
+			       "provider %lld does not serve this need's area",
+			       (long long)in->provider_id);
 	if (c->to == NEED_CLAIMED && capacity > 0) {
 		if (!(st = db_stmt(db, STMT_NEED_CLAIMS_OPEN)))
 			return db_fail(db, DB_FAIL, e);

@@ -163,8 +163,10 @@ static json_t *provider_row(struct db *db, struct db_stmt *st, const struct acto
 static void where(struct sqlb *b, const char *path, const char *upper,
 		  const struct provider_filter *f)
 {
-	sqlb_text(b, " WHERE p.area_path >= ?", path);
-	sqlb_text(b, " AND p.area_path < ?", upper);
+	/* providers inside the area, and those registered above it that serve it */
+	sqlb_text(b, " WHERE ((p.area_path >= ?", path);
+	sqlb_text(b, " AND p.area_path < ?)", upper);
+	sqlb_text(b, " OR substr(?, 1, length(p.area_path)) = p.area_path)", path);
 	if (f->kind)
 		sqlb_text(b, " AND p.kind = ?", f->kind);
 	if (f->skill)
@@ -247,7 +249,7 @@ enum xy_kind provider_get(struct store *s, const struct actor *who, int64_t id, 
 					       "provider %lld does not exist", (long long)id)
 				     : db_fail(db, rc, e);
 	}
-	if (!actor_may(who, ACT_PROVIDER_READ, db_col_text(st, 9))) {
+	if (!actor_may_related(who, ACT_PROVIDER_READ, db_col_text(st, 9))) {
 		db_reset(st);
 		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL,
 			       "provider %lld is outside your area", (long long)id);
