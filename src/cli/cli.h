@@ -4,6 +4,7 @@
 #define XY_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "store/store.h"
 
@@ -29,8 +30,17 @@ int cli_parse(int argc, char **argv, const struct opt *opts, int n, const char *
 /* --db or $XINYUAN_DB; NULL (with a message) when neither is set. */
 const char *cli_db(const char *given);
 
-/* Opens the store and applies migrations; NULL (message printed) on failure. */
-struct store *cli_open(const char *db);
+enum cli_open_mode {
+	OPEN_CREATE,  /* init, demo: create the database if missing, then migrate */
+	OPEN_MIGRATE, /* serve: the database must exist; apply pending migrations */
+	OPEN_AS_IS,   /* audit, backup: the database must exist; change nothing */
+};
+
+/* Opens the store as mode says; NULL (message printed) on failure. */
+struct store *cli_open(const char *db, enum cli_open_mode mode);
+
+/* db with any password in a URL replaced by *** (for logs). */
+void cli_redact(const char *db, char *out, size_t n);
 
 /* Makes sure the root area and the first admin exist (`init`). Prints the generated password
  * once when XINYUAN_ADMIN_PASSWORD is not set. Returns 0 or prints why not. */

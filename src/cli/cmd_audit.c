@@ -28,7 +28,7 @@ int cmd_audit(int argc, char **argv)
 	const char *db = cli_db(dbarg);
 	if (!db)
 		return 2;
-	struct store *s = cli_open(db);
+	struct store *s = cli_open(db, OPEN_AS_IS);
 	if (!s)
 		return 1;
 	struct audit_report r;

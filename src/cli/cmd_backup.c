@@ -26,7 +26,7 @@ int cmd_backup(int argc, char **argv)
 		fprintf(stderr, "xinyuan: %s exists; refusing to overwrite it\n", to);
 		return 1;
 	}
-	struct store *s = cli_open(db);
+	struct store *s = cli_open(db, OPEN_AS_IS);
 	if (!s)
 		return 1;
 	struct xy_err e = {0};

@@ -19,7 +19,7 @@ int cmd_demo(int argc, char **argv)
 	const char *db = cli_db(dbarg);
 	if (!db)
 		return 2;
-	struct store *s = cli_open(db);
+	struct store *s = cli_open(db, OPEN_CREATE);
 	if (!s)
 		return 1;
 	if (demo_check_fresh(s)) {

@@ -18,7 +18,7 @@ int cmd_init(int argc, char **argv)
 	const char *db = cli_db(dbarg);
 	if (!db)
 		return 2;
-	struct store *s = cli_open(db);
+	struct store *s = cli_open(db, OPEN_CREATE);
 	if (!s)
 		return 1;
 	int rc = cli_ensure_admin(s);

@@ -8,6 +8,8 @@
 static const char usage[] =
 	"usage: xinyuan serve --db PATH [--listen HOST:PORT] [--threads N] [--web DIR]\n"
 	"                     [--max-conns N] [--timeout SECONDS] [--secure-cookies]\n"
+	"                     [--trust-proxy]\n"
+	"PATH is a SQLite file made by `xinyuan init` or a postgresql:// URL.\n"
 	"Serves the API on HOST:PORT (default 127.0.0.1:8080) and, with --web, the built web\n"
 	"UI. Logs one line per request to stderr. SIGTERM or SIGINT stop accepting, let\n"
 	"requests in flight finish, and exit 0.\n";
@@ -30,20 +32,24 @@ int cmd_serve(int argc, char **argv)
 {
 	const char *dbarg = NULL, *listen = "127.0.0.1:8080", *threads = NULL, *web = NULL,
 		   *conns = NULL, *timeout = NULL;
-	bool secure = false;
+	bool secure = false, trust_proxy = false;
 	const struct opt opts[] = {
 		{"--db", true, &dbarg, NULL},         {"--listen", true, &listen, NULL},
 		{"--threads", true, &threads, NULL},  {"--web", true, &web, NULL},
 		{"--max-conns", true, &conns, NULL},  {"--timeout", true, &timeout, NULL},
 		{"--secure-cookies", false, NULL, &secure},
+		{"--trust-proxy", false, NULL, &trust_proxy},
 	};
-	int p = cli_parse(argc, argv, opts, 7, usage);
+	int p = cli_parse(argc, argv, opts, 8, usage);
 	if (p)
 		return p > 0 ? 0 : 2;
 	const char *db = cli_db(dbarg);
 	if (!db)
 		return 2;
-	struct server_config cfg = {.listen = listen, .web_dir = web, .secure_cookies = secure};
+	struct server_config cfg = {.listen = listen,
+				    .web_dir = web,
+				    .secure_cookies = secure,
+				    .trust_proxy = trust_proxy};
 	if (number(threads, "--threads", 1, 256, &cfg.threads) ||
 	    number(conns, "--max-conns", 1, 100000, &cfg.max_conns) ||
 	    number(timeout, "--timeout", 1, 3600, &cfg.timeout_s))
@@ -56,7 +62,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* worker threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 
-	struct store *s = cli_open(db);
+	struct store *s = cli_open(db, OPEN_MIGRATE);
 	if (!s)
 		return 1;
 	if (store_writer_start(s) != 0) {
@@ -69,7 +75,9 @@ int cmd_serve(int argc, char **argv)
 		store_close(s);
 		return 1;
 	}
-	fprintf(stderr, "xinyuan: serving %s on http://%s (%u threads)\n", db, listen,
+	char shown[512];
+	cli_redact(db, shown, sizeof shown);
+	fprintf(stderr, "xinyuan: serving %s on http://%s (%u threads)\n", shown, listen,
 		srv.cfg.threads);
 	int sig = 0;
 	sigwait(&set, &sig);

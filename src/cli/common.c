@@ -1,9 +1,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/secret.h"
+#include "core/text.h"
 #include "store/areas.h"
 #include "store/identity.h"
 
@@ -46,14 +48,39 @@ const char *cli_db(const char *given)
 	return NULL;
 }
 
-struct store *cli_open(const char *db)
+static bool is_url(const char *db)
+{
+	return strstr(db, "://") != NULL;
+}
+
+void cli_redact(const char *db, char *out, size_t n)
+{
+	const char *scheme = strstr(db, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (at && colon && colon < at)
+		snprintf(out, n, "%.*s:***%s", (int)(colon - db), db, at);
+	else
+		snprintf(out, n, "%s", db);
+}
+
+struct store *cli_open(const char *db, enum cli_open_mode mode)
 {
 	struct xy_err e = {0};
+	char shown[512];
+	cli_redact(db, shown, sizeof shown);
+	if (mode != OPEN_CREATE && !is_url(db) && access(db, F_OK) != 0) {
+		fprintf(stderr, "xinyuan: no database at %s; create it with `xinyuan init --db %s`\n",
+			db, db);
+		return NULL;
+	}
 	struct store *s = store_open(db, &e);
 	if (!s) {
 		fprintf(stderr, "xinyuan: %s\n", e.message);
 		return NULL;
 	}
+	if (mode == OPEN_AS_IS)
+		return s;
 	int applied = 0;
 	if (store_migrate(s, &applied, &e) != XY_OK) {
 		fprintf(stderr, "xinyuan: %s\n", e.message);
@@ -61,7 +88,7 @@ struct store *cli_open(const char *db)
 		return NULL;
 	}
 	if (applied)
-		fprintf(stderr, "xinyuan: applied %d migration(s) to %s\n", applied, db);
+		fprintf(stderr, "xinyuan: applied %d migration(s) to %s\n", applied, shown);
 	return s;
 }
 
@@ -100,6 +127,17 @@ int cli_ensure_admin(struct store *s)
 	db_reset(st);
 	if (rc == DB_ROW)
 		return 0;
+	const char *pw = getenv("XINYUAN_ADMIN_PASSWORD");
+	char generated[33];
+	if (!pw || !*pw) {
+		secret_random_hex(generated, 8);
+		pw = generated;
+	}
+	if (!text_len_ok(pw, PASSWORD_MIN, PASSWORD_MAX)) {
+		fprintf(stderr, "xinyuan: XINYUAN_ADMIN_PASSWORD must be %d to %d characters\n",
+			PASSWORD_MIN, PASSWORD_MAX);
+		return -1;
+	}
 	struct actor system = {0};
 	int64_t root = root_area(s);
 	if (!root) {
@@ -110,12 +148,6 @@ int cli_ensure_admin(struct store *s)
 			fprintf(stderr, "xinyuan: cannot create the root area: %s\n", e.message);
 			return -1;
 		}
-	}
-	const char *pw = getenv("XINYUAN_ADMIN_PASSWORD");
-	char generated[33];
-	if (!pw || !*pw) {
-		secret_random_hex(generated, 8);
-		pw = generated;
 	}
 	struct user_input in = {.username = "admin",
 				.password = pw,

@@ -25,7 +25,9 @@ static void usage(FILE *f)
 	      f);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fputs("\nA database is a SQLite file path (or $XINYUAN_DB).\n", f);
+	fputs("\nA database (--db, or $XINYUAN_DB) is a SQLite file path or a\n"
+	      "postgresql://user@host/dbname URL.\n",
+	      f);
 }
 
 int main(int argc, char **argv)

@@ -196,7 +196,7 @@ void h_register(struct req *r)
 		return;
 	struct xy_err e = {0};
 	int64_t id;
-	enum xy_kind k = user_register(handler_store(r), &in, area_id, &id, &e);
+	enum xy_kind k = user_register(handler_store(r), &in, area_id, r->addr, &id, &e);
 	json_decref(root);
 	if (k)
 		reply_error(r, &e);

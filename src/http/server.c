@@ -229,21 +229,19 @@ static bool is_safe_method(const char *m)
 	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
-/* Resolves the session when there is one. required: reply 401 when there is not. */
+/* Resolves the session; replies 401 (or the store's error) when there is none, and 403 for
+ * a cookie-borne state change without the session's CSRF token. */
 static bool authenticate(struct req *r, bool required)
 {
 	bool via_cookie;
 	const char *tok = token_of(r, &via_cookie);
 	struct xy_err e = {0};
+	XY_ASSERT(required);
 	if (!tok) {
-		if (required)
-			reply_fail(r, XY_EAUTH, "not_logged_in", NULL, "log in first");
-		return !required;
+		reply_fail(r, XY_EAUTH, "not_logged_in", NULL, "log in first");
+		return false;
 	}
-	enum xy_kind k = session_resolve(r->srv->store, tok, &r->actor, r->csrf, &e);
-	if (k != XY_OK) {
-		if (!required && k == XY_EAUTH)
-			return true;
+	if (session_resolve(r->srv->store, tok, &r->actor, r->csrf, &e) != XY_OK) {
 		reply_error(r, &e);
 		return false;
 	}
@@ -361,7 +359,8 @@ static void dispatch(struct req *r)
 		if (!match(rt->pattern, r->path, r))
 			continue;
 		path_known = true;
-		if (strcmp(rt->method, r->method) != 0) {
+		bool head_as_get = strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0;
+		if (strcmp(rt->method, r->method) != 0 && !head_as_get) {
 			if (strlen(allow) + strlen(rt->method) + 3 < sizeof allow)
 				snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
 					 allow[0] ? ", " : "", rt->method);
@@ -372,7 +371,8 @@ static void dispatch(struct req *r)
 				   "the request body is larger than %d bytes", HTTP_BODY_MAX);
 			return;
 		}
-		if (!authenticate(r, !(rt->flags & ROUTE_PUBLIC)))
+		/* public routes act for nobody: no session, so no CSRF either */
+		if (!(rt->flags & ROUTE_PUBLIC) && !authenticate(r, true))
 			return;
 		rt->fn(r);
 		if (!r->answered)
@@ -413,6 +413,28 @@ static void client_address(struct MHD_Connection *c, char *out, size_t n)
 			  out, (socklen_t)n);
 }
 
+/* Behind our own reverse proxy the client is the last address the proxy appended to
+ * X-Forwarded-For (earlier entries come from the client and prove nothing). */
+static void forwarded_address(struct MHD_Connection *c, char *out, size_t n)
+{
+	const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff || !*xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	size_t len = strcspn(last, " ");
+	if (len == 0 || len >= n || len >= 64)
+		return;
+	char tmp[64];
+	memcpy(tmp, last, len);
+	tmp[len] = '\0';
+	unsigned char bin[16];
+	if (inet_pton(AF_INET, tmp, bin) == 1 || inet_pton(AF_INET6, tmp, bin) == 1)
+		snprintf(out, n, "%s", tmp);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -429,6 +451,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = arena_strdup(&r->arena, url);
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		client_address(conn, r->addr, sizeof r->addr);
+		if (srv->cfg.trust_proxy)
+			forwarded_address(conn, r->addr, sizeof r->addr);
 		atomic_fetch_add(&in_flight, 1);
 		*con_cls = r;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

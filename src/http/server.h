@@ -21,6 +21,7 @@ struct server_config {
 	unsigned timeout_s;   /* idle connection timeout, default 30 */
 	const char *web_dir;  /* static files, may be NULL */
 	bool secure_cookies;  /* add Secure to the session cookie (behind HTTPS) */
+	bool trust_proxy;     /* take the client address from X-Forwarded-For (behind a proxy) */
 	FILE *access_log;     /* default stderr */
 };
 

@@ -43,8 +43,8 @@ static enum xy_kind user_validate(const struct user_input *in, struct xy_err *e)
 	if (!text_is_username(in->username))
 		return xy_fail(e, XY_EINVALID, "invalid_username", "username",
 			       "username must be 3 to 64 letters, digits or _ . @ -");
-	size_t pl = in->password ? strlen(in->password) : 0;
-	if (pl < PASSWORD_MIN || pl > PASSWORD_MAX || text_utf8_len(in->password, pl) < 0)
+	if (!text_len_ok(in->password, PASSWORD_MIN, PASSWORD_MAX) ||
+	    strlen(in->password) > 4 * PASSWORD_MAX)
 		return xy_fail(e, XY_EINVALID, "invalid_password", "password",
 			       "password must be %d to %d characters", PASSWORD_MIN, PASSWORD_MAX);
 	if (!text_len_ok(in->display_name, 1, 40))
@@ -52,7 +52,8 @@ static enum xy_kind user_validate(const struct user_input *in, struct xy_err *e)
 			       "display_name must be 1 to 40 characters");
 	if (in->phone && !text_is_phone(in->phone))
 		return xy_fail(e, XY_EINVALID, "invalid_phone", "phone",
-			       "phone must be 5 to 20 digits");
+			       "phone must be 5 to 20 characters: digits, a leading +, spaces or "
+			       "dashes");
 	if (in->ngrants < 1)
 		return xy_fail(e, XY_EINVALID, "grants_required", "grants",
 			       "give the user at least one role");
@@ -68,8 +69,12 @@ struct user_new {
 	const struct user_input *in;
 	const char *hash;
 	bool self_register;
+	const char *throttle_key; /* counted on success (self-registration) */
 	int64_t id;
 };
+
+static int throttle_count(struct db *db, const char *key, int64_t now);
+static enum xy_kind throttle_hit(struct db *db, const char *key, struct xy_err *e);
 
 static enum xy_kind user_create_tx(struct db *db, void *arg, struct xy_err *e)
 {
@@ -142,6 +147,10 @@ static enum xy_kind user_create_tx(struct db *db, void *arg, struct xy_err *e)
 							"area_id",
 							(json_int_t)in->grants[i].area_id));
 	}
+	if (c->throttle_key && (k = throttle_hit(db, c->throttle_key, e))) {
+		json_decref(grants);
+		return k;
+	}
 	json_t *data = json_pack("{s:s, s:o, s:b}", "username", in->username, "grants", grants,
 				 "self_registered", c->self_register);
 	k = store_audit_append(db, c->who ? c->who->user_id : (c->self_register ? c->id : 0),
@@ -177,13 +186,22 @@ enum xy_kind user_create(struct store *s, const struct actor *who, const struct 
 }
 
 enum xy_kind user_register(struct store *s, const struct user_input *in, int64_t area_id,
-			   int64_t *id, struct xy_err *e)
+			   const char *address, int64_t *id, struct xy_err *e)
 {
+	char key[80];
+	snprintf(key, sizeof key, "register:%s", address ? address : "?");
+	struct db *db = store_conn(s, e);
+	if (!db)
+		return e->kind;
+	if (throttle_count(db, key, time_now()) >= REGISTER_ADDRESS_MAX)
+		return xy_fail(e, XY_ETHROTTLE, "too_many_attempts", NULL,
+			       "too many registrations from your address; try again in %d minutes",
+			       THROTTLE_WINDOW / 60);
 	struct user_input r = *in;
 	r.ngrants = 1;
 	r.grants[0].role = "resident";
 	r.grants[0].area_id = area_id;
-	struct user_new c = {.in = &r, .self_register = true};
+	struct user_new c = {.in = &r, .self_register = true, .throttle_key = key};
 	return create(s, &c, id, e);
 }
 
@@ -201,6 +219,20 @@ static int throttle_count(struct db *db, const char *key, int64_t now)
 	return n;
 }
 
+/* Counts one event for key in the current window (starting a new window when it ran out). */
+static enum xy_kind throttle_hit(struct db *db, const char *key, struct xy_err *e)
+{
+	int64_t now = time_now();
+	struct db_stmt *st = db_stmt(db, STMT_THROTTLE_HIT);
+	if (!st)
+		return db_fail(db, DB_FAIL, e);
+	db_bind_text(st, 1, key);
+	db_bind_i64(st, 2, now);
+	db_bind_i64(st, 3, now - THROTTLE_WINDOW);
+	int rc = db_run(st);
+	return rc == DB_OK ? XY_OK : db_fail(db, rc, e);
+}
+
 struct login_note {
 	const char *keys[2];
 	bool ok;
@@ -215,14 +247,9 @@ static enum xy_kind login_note_tx(struct db *db, void *arg, struct xy_err *e)
 	int rc;
 	if (!n->ok) {
 		for (int i = 0; i < 2; i++) {
-			struct db_stmt *st = db_stmt(db, STMT_THROTTLE_HIT);
-			if (!st)
-				return db_fail(db, DB_FAIL, e);
-			db_bind_text(st, 1, n->keys[i]);
-			db_bind_i64(st, 2, now);
-			db_bind_i64(st, 3, now - THROTTLE_WINDOW);
-			if ((rc = db_run(st)) != DB_OK)
-				return db_fail(db, rc, e);
+			enum xy_kind k = throttle_hit(db, n->keys[i], e);
+			if (k)
+				return k;
 		}
 		return XY_OK;
 	}

@@ -17,6 +17,7 @@
 #define THROTTLE_WINDOW (15 * 60)
 #define THROTTLE_ACCOUNT_MAX 5
 #define THROTTLE_ADDRESS_MAX 30
+#define REGISTER_ADDRESS_MAX 60 /* self-registrations per address per window */
 
 struct grant_input {
 	const char *role;
@@ -34,9 +35,10 @@ struct user_input {
 enum xy_kind user_create(struct store *s, const struct actor *who, const struct user_input *in,
 			 int64_t *id, struct xy_err *e);
 
-/* A resident registers: one grant (resident, area_id) on a community or compound. */
+/* A resident registers: one grant (resident, area_id) on a community or compound. At most
+ * REGISTER_ADDRESS_MAX registrations per client address in a window (429 beyond). */
 enum xy_kind user_register(struct store *s, const struct user_input *in, int64_t area_id,
-			   int64_t *id, struct xy_err *e);
+			   const char *address, int64_t *id, struct xy_err *e);
 
 struct session_new {
 	char token[65];

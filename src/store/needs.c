@@ -69,7 +69,8 @@ static enum xy_kind submit_validate(const struct need_input *in, struct submit *
 				       "on_behalf_of.name must be 1 to 40 characters");
 		if (in->behalf_phone && !text_is_phone(in->behalf_phone))
 			return xy_fail(e, XY_EINVALID, "invalid_phone", "on_behalf_of.phone",
-				       "on_behalf_of.phone must be 5 to 20 digits");
+				       "on_behalf_of.phone must be 5 to 20 characters: digits, a "
+				       "leading +, spaces or dashes");
 	}
 	return XY_OK;
 }
@@ -464,7 +465,8 @@ enum xy_kind need_get(struct store *s, const struct actor *who, int64_t id, bool
 	db_bind_i64(st, 2, who->user_id);
 	json_object_set_new(o, "supported_by_me", json_boolean(db_step(st) == DB_ROW));
 	db_reset(st);
-	if (reveal_phone) {
+	json_t *phone = json_object_get(json_object_get(o, "submitter"), "phone");
+	if (reveal_phone && json_is_string(phone)) {
 		struct reveal r = {.who = who, .id = id, .area_id = area_id};
 		enum xy_kind k = store_tx(s, reveal_tx, &r, e);
 		if (k) {
