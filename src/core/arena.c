@@ -35,7 +35,7 @@ void arena_release(struct arena *a)
 void *arena_alloc(struct arena *a, size_t n)
 {
 	size_t need = (n + 15) & ~(size_t)15;
-	if (need < n || a->used + need > a->cap)
+	if (need < n || need > a->cap - a->used)
 		return NULL;
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->off < need) {

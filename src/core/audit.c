@@ -6,17 +6,20 @@
 
 #include "core/err.h"
 
+#define CANON_FMT "v2|%lld|%lld|%lld|%lld|%zu:%s|%zu:%s|%zu:%s|%lld|%zu:%s"
+#define CANON_ARGS(ev, path)                                                                       \
+	(long long)(ev)->id, (long long)(ev)->at, (long long)(ev)->actor_id,                      \
+		(long long)(ev)->area_id, strlen(path), path, strlen((ev)->action), (ev)->action,  \
+		strlen((ev)->entity), (ev)->entity, (long long)(ev)->entity_id,                    \
+		strlen((ev)->data), (ev)->data
+
 char *audit_canonical(const struct audit_event *ev)
 {
-	const char *fmt = "v1|%lld|%lld|%lld|%lld|%s|%s|%lld|%s";
-	int n = snprintf(NULL, 0, fmt, (long long)ev->id, (long long)ev->at,
-			 (long long)ev->actor_id, (long long)ev->area_id, ev->action, ev->entity,
-			 (long long)ev->entity_id, ev->data);
+	const char *path = ev->area_path ? ev->area_path : "";
+	int n = snprintf(NULL, 0, CANON_FMT, CANON_ARGS(ev, path));
 	XY_ASSERT(n >= 0);
 	char *s = xy_malloc((size_t)n + 1);
-	snprintf(s, (size_t)n + 1, fmt, (long long)ev->id, (long long)ev->at,
-		 (long long)ev->actor_id, (long long)ev->area_id, ev->action, ev->entity,
-		 (long long)ev->entity_id, ev->data);
+	snprintf(s, (size_t)n + 1, CANON_FMT, CANON_ARGS(ev, path));
 	return s;
 }
 

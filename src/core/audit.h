@@ -1,9 +1,12 @@
 /* audit — the hash chain that makes the audit trail tamper-evident.
  *
  * Each event's hash is SHA-256(prev_hash ‖ canonical(event)) in lowercase hex; the first
- * event's prev_hash is 64 zeros. canonical() is a fixed '|'-separated line of the event's
- * columns, so any edit of a stored column, a removed row or a reordering breaks the chain.
- * `data` is compact JSON written once by the store and never re-serialised.
+ * event's prev_hash is 64 zeros. canonical() is a fixed '|'-separated line of every stored
+ * column but the hashes, text columns length-prefixed ("15:need.transition") so no edit can
+ * move characters between columns unseen:
+ *   v2|id|at|actor_id|area_id|len:area_path|len:action|len:entity|entity_id|len:data
+ * Any edit of a stored column, a removed row or a reordering breaks the chain. `data` is
+ * compact JSON written once by the store and never re-serialised.
  */
 #ifndef XY_CORE_AUDIT_H
 #define XY_CORE_AUDIT_H
@@ -19,6 +22,7 @@ struct audit_event {
 	int64_t at;        /* Unix seconds */
 	int64_t actor_id;  /* 0 = system */
 	int64_t area_id;   /* 0 = not tied to an area */
+	const char *area_path; /* the area's path when the event was written ("/" for none) */
 	const char *action; /* e.g. "need.transition" */
 	const char *entity; /* e.g. "need" */
 	int64_t entity_id;

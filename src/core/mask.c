@@ -8,7 +8,7 @@ void mask_phone(const char *phone, char *out, size_t n)
 	size_t len = strlen(phone);
 	if (n == 0)
 		return;
-	if (len >= 8) {
+	if (len >= 11) {
 		snprintf(out, n, "%.3s****%s", phone, phone + len - 4);
 	} else if (len >= 2) {
 		snprintf(out, n, "%c***%c", phone[0], phone[len - 1]);

@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-/* "13812345678" -> "138****5678"; shorter numbers keep their first and last digit. */
+/* "13812345678" -> "138****5678" (11 characters or more); shorter numbers keep only their
+ * first and last character: "86123456" -> "8***6". */
 void mask_phone(const char *phone, char *out, size_t n);
 
 /* "张小明" -> "张**": the first character (code point) and one '*' per further character, at

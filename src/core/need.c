@@ -96,6 +96,8 @@ static bool acts_for_provider(enum role r)
 enum xy_kind need_authorize(const struct actor *who, const struct need_facts *n,
 			    const struct need_move *m, struct xy_err *e)
 {
+	if (!actor_may(who, ACT_NEED_READ, n->area_path))
+		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL, "this need is outside your area");
 	int act = need_edge_action(n->status, m->to);
 	if (act < 0)
 		return xy_fail(e, XY_ECONFLICT, "illegal_transition", "to",
@@ -106,13 +108,9 @@ enum xy_kind need_authorize(const struct actor *who, const struct need_facts *n,
 			       "a need moves to in_project only when a project that includes it "
 			       "is approved");
 	const struct grant *g = actor_grant_for(who, (enum action)act, n->area_path);
-	if (!g) {
-		if (!actor_may(who, ACT_NEED_READ, n->area_path))
-			return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL,
-				       "this need is outside your area");
+	if (!g)
 		return xy_fail(e, XY_EFORBIDDEN, "forbidden", "to",
 			       "your role may not move a need to %s", need_status_name(m->to));
-	}
 
 	switch (m->to) {
 	case NEED_REJECTED:
@@ -146,6 +144,8 @@ enum xy_kind need_authorize(const struct actor *who, const struct need_facts *n,
 				       "only the claiming provider or a worker may mark it fulfilled");
 		break;
 	case NEED_CONFIRMED:
+		if (n->submitter_id != 0 && n->submitter_id == who->user_id)
+			break; /* the resident who made the wish, whatever other roles they hold */
 		if (g->role == ROLE_RESIDENT && n->submitter_id != who->user_id)
 			return xy_fail(e, XY_EFORBIDDEN, "not_your_need", NULL,
 				       "only the resident who made the wish may confirm it");

@@ -37,6 +37,7 @@ enum xy_kind store_audit_append(struct db *db, int64_t actor_id, int64_t area_id
 		db_reset(st);
 	}
 	ev.at = time_now();
+	ev.area_path = path;
 	char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text)
 		return xy_fail(e, XY_EINTERNAL, "audit_encode", NULL, "cannot encode audit data");
@@ -84,6 +85,7 @@ static void read_event(struct db_stmt *st, struct audit_event *ev)
 	ev->data = db_col_text(st, 7);
 	snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", db_col_text(st, 8));
 	snprintf(ev->hash, sizeof ev->hash, "%s", db_col_text(st, 9));
+	ev->area_path = db_col_text(st, 10);
 }
 
 static void bad(struct audit_report *r, int64_t id, const char *what)
