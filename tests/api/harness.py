@@ -12,6 +12,7 @@ changed nothing.
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -85,14 +86,17 @@ class Client:
 
 
 class Server:
-    def __init__(self, threads=8, extra_env=None):
+    def __init__(self, threads=8, extra_env=None, db=None):
+        """db: serve an existing database (e.g. one `xinyuan demo` filled) instead of running
+        `init` on a new one."""
         self.dir = tempfile.mkdtemp(prefix="xy-api-")
-        self.db = os.path.join(self.dir, "test.db")
+        self.db = db or os.path.join(self.dir, "test.db")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
         env = {"XINYUAN_ADMIN_PASSWORD": ADMIN_PASSWORD}
         env.update(extra_env or {})
-        run_cli("init", "--db", self.db, env=env)
+        if db is None:
+            run_cli("init", "--db", self.db, env=env)
         e = dict(os.environ)
         e.update(env)
         self.log = open(self.log_path, "w")
@@ -131,7 +135,10 @@ class Server:
         return c
 
     def stop(self):
-        """SIGTERM; the server must exit 0 without a sanitizer report."""
+        """SIGTERM; the server must exit 0 without a sanitizer report. A second call returns the
+        log of the first (a test may stop the server itself; tearDownModule calls stop again)."""
+        if getattr(self, "_stopped_log", None) is not None:
+            return self._stopped_log
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -141,12 +148,89 @@ class Server:
                 raise AssertionError("server did not stop on SIGTERM")
         log = self.read_log()
         self.log.close()
+        self._stopped_log = log
         if self.proc.returncode != 0:
             raise AssertionError(f"server exited {self.proc.returncode}:\n{log[-4000:]}")
         for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
             if marker in log:
                 raise AssertionError("sanitizer report in server log:\n" + log[-6000:])
         return log
+
+    def sql(self, query, db=None):
+        """Runs query with the sqlite3 shell on the server's database (or db); returns stdout."""
+        p = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", db or self.db, query],
+                           capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise AssertionError(f"sqlite3 {query!r} failed: {p.stderr}")
+        return p.stdout
+
+    def raw(self, data, timeout=30):
+        """Sends raw bytes on a fresh connection; returns what raw_http returns."""
+        return raw_http(self.port, data, timeout)
+
+
+def raw_http(port, data, timeout=30):
+    """Sends bytes over a plain socket (for chunked bodies, broken requests) and reads until the
+    server closes. Returns (status or None, {header: value} lower-cased, body bytes, parsed JSON
+    or None). A server that answers early and closes is fine: send errors are ignored."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        try:
+            s.sendall(data)
+        except OSError:
+            pass
+        out = b""
+        try:
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                out += b
+        except (ConnectionResetError, socket.timeout):
+            pass
+    finally:
+        s.close()
+    return parse_response(out)
+
+
+def parse_response(out):
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    m = re.match(r"HTTP/1\.[01] (\d{3})", lines[0]) if lines else None
+    status = int(m.group(1)) if m else None
+    hdrs = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        hdrs[k.strip().lower()] = v.strip()
+    parsed = None
+    if hdrs.get("transfer-encoding", "").lower() == "chunked":
+        plain, rest = b"", body
+        while rest:
+            size, _, rest = rest.partition(b"\r\n")
+            n = int(size.split(b";")[0] or b"0", 16)
+            if n == 0:
+                break
+            plain, rest = plain + rest[:n], rest[n + 2:]
+        body = plain
+    if body and hdrs.get("content-type", "").startswith("application/json"):
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+    return status, hdrs, body, parsed
+
+
+def assert_error(tc, resp, status, code, field=None, msg=None):
+    """resp is (status, body, headers) from Client: asserts the status, error.code and, when
+    given, error.field."""
+    st, body, _ = resp
+    tc.assertEqual(st, status, f"{msg}: {body}" if msg is not None else body)
+    tc.assertIsInstance(body, dict, f"no JSON error body ({st})")
+    tc.assertIn("error", body, body)
+    tc.assertEqual(body["error"].get("code"), code, body)
+    tc.assertTrue(body["error"].get("message"), "the error has no message")
+    if field is not None:
+        tc.assertEqual(body["error"].get("field"), field, body)
 
 
 class World:
