@@ -21,7 +21,8 @@ int cmd_audit(int argc, char **argv)
 	}
 	const char *dbarg = NULL;
 	bool json = false;
-	const struct opt opts[] = {{"--db", true, &dbarg, NULL}, {"--json", false, NULL, &json}};
+	const struct opt opts[] = { { "--db", true, &dbarg, NULL },
+				    { "--json", false, NULL, &json } };
 	int p = cli_parse(argc - 1, argv + 1, opts, 2, usage);
 	if (p)
 		return p > 0 ? 0 : 2;
@@ -32,7 +33,7 @@ int cmd_audit(int argc, char **argv)
 	if (!s)
 		return 1;
 	struct audit_report r;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	enum xy_kind k = audit_log_verify(s, &r, &e);
 	store_close(s);
 	if (k) {
@@ -43,8 +44,8 @@ int cmd_audit(int argc, char **argv)
 		printf("{\"ok\":%s,\"count\":%lld,\"head\":\"%s\"", r.ok ? "true" : "false",
 		       (long long)r.count, r.head);
 		if (!r.ok)
-			printf(",\"first_bad\":{\"id\":%lld,\"problem\":\"%s\"}", (long long)r.bad_id,
-			       r.problem);
+			printf(",\"first_bad\":{\"id\":%lld,\"problem\":\"%s\"}",
+			       (long long)r.bad_id, r.problem);
 		puts("}");
 	} else if (r.ok) {
 		printf("audit chain ok: %lld events, head %s\n", (long long)r.count, r.head);

@@ -11,7 +11,7 @@ static const char usage[] =
 int cmd_backup(int argc, char **argv)
 {
 	const char *dbarg = NULL, *to = NULL;
-	const struct opt opts[] = {{"--db", true, &dbarg, NULL}, {"--to", true, &to, NULL}};
+	const struct opt opts[] = { { "--db", true, &dbarg, NULL }, { "--to", true, &to, NULL } };
 	int p = cli_parse(argc, argv, opts, 2, usage);
 	if (p)
 		return p > 0 ? 0 : 2;
@@ -29,7 +29,7 @@ int cmd_backup(int argc, char **argv)
 	struct store *s = cli_open(db, OPEN_AS_IS);
 	if (!s)
 		return 1;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	struct db *conn = store_conn(s, &e);
 	int rc = conn ? db_backup(conn, to, &e) : DB_FAIL;
 	store_close(s);

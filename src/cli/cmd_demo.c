@@ -4,15 +4,15 @@
 #include "core/timefmt.h"
 
 static const char usage[] =
-    "usage: xinyuan demo --db PATH\n"
-    "Loads the demo data (areas, categories, providers, residents and a\n"
-    "needs list in every state) into a fresh database.\n"
-    "Demo users get the password $XINYUAN_DEMO_PASSWORD (default demo12345).\n";
+	"usage: xinyuan demo --db PATH\n"
+	"Loads the demo data (areas, categories, providers, residents and a\n"
+	"needs list in every state) into a fresh database.\n"
+	"Demo users get the password $XINYUAN_DEMO_PASSWORD (default demo12345).\n";
 
 int cmd_demo(int argc, char **argv)
 {
 	const char *dbarg = NULL;
-	const struct opt opts[] = {{"--db", true, &dbarg, NULL}};
+	const struct opt opts[] = { { "--db", true, &dbarg, NULL } };
 	int p = cli_parse(argc, argv, opts, 1, usage);
 	if (p)
 		return p > 0 ? 0 : 2;

@@ -11,7 +11,7 @@ static const char usage[] =
 int cmd_init(int argc, char **argv)
 {
 	const char *dbarg = NULL;
-	const struct opt opts[] = {{"--db", true, &dbarg, NULL}};
+	const struct opt opts[] = { { "--db", true, &dbarg, NULL } };
 	int p = cli_parse(argc, argv, opts, 1, usage);
 	if (p)
 		return p > 0 ? 0 : 2;

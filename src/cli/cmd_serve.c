@@ -34,11 +34,14 @@ int cmd_serve(int argc, char **argv)
 		   *conns = NULL, *timeout = NULL;
 	bool secure = false, trust_proxy = false;
 	const struct opt opts[] = {
-		{"--db", true, &dbarg, NULL},         {"--listen", true, &listen, NULL},
-		{"--threads", true, &threads, NULL},  {"--web", true, &web, NULL},
-		{"--max-conns", true, &conns, NULL},  {"--timeout", true, &timeout, NULL},
-		{"--secure-cookies", false, NULL, &secure},
-		{"--trust-proxy", false, NULL, &trust_proxy},
+		{ "--db", true, &dbarg, NULL },
+		{ "--listen", true, &listen, NULL },
+		{ "--threads", true, &threads, NULL },
+		{ "--web", true, &web, NULL },
+		{ "--max-conns", true, &conns, NULL },
+		{ "--timeout", true, &timeout, NULL },
+		{ "--secure-cookies", false, NULL, &secure },
+		{ "--trust-proxy", false, NULL, &trust_proxy },
 	};
 	int p = cli_parse(argc, argv, opts, 8, usage);
 	if (p)
@@ -46,10 +49,10 @@ int cmd_serve(int argc, char **argv)
 	const char *db = cli_db(dbarg);
 	if (!db)
 		return 2;
-	struct server_config cfg = {.listen = listen,
-				    .web_dir = web,
-				    .secure_cookies = secure,
-				    .trust_proxy = trust_proxy};
+	struct server_config cfg = { .listen = listen,
+				     .web_dir = web,
+				     .secure_cookies = secure,
+				     .trust_proxy = trust_proxy };
 	if (number(threads, "--threads", 1, 256, &cfg.threads) ||
 	    number(conns, "--max-conns", 1, 100000, &cfg.max_conns) ||
 	    number(timeout, "--timeout", 1, 3600, &cfg.timeout_s))

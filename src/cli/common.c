@@ -66,12 +66,13 @@ void cli_redact(const char *db, char *out, size_t n)
 
 struct store *cli_open(const char *db, enum cli_open_mode mode)
 {
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	char shown[512];
 	cli_redact(db, shown, sizeof shown);
 	if (mode != OPEN_CREATE && !is_url(db) && access(db, F_OK) != 0) {
-		fprintf(stderr, "xinyuan: no database at %s; create it with `xinyuan init --db %s`\n",
-			db, db);
+		fprintf(stderr,
+			"xinyuan: no database at %s; create it with `xinyuan init --db %s`\n", db,
+			db);
 		return NULL;
 	}
 	struct store *s = store_open(db, &e);
@@ -96,7 +97,7 @@ struct store *cli_open(const char *db, enum cli_open_mode mode)
 static int64_t root_area(struct store *s)
 {
 	json_t *areas;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	int64_t id = 0;
 	if (areas_list(s, &areas, &e))
 		return 0;
@@ -115,7 +116,7 @@ static int64_t root_area(struct store *s)
 
 int cli_ensure_admin(struct store *s)
 {
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	struct db *db = store_conn(s, &e);
 	if (!db)
 		return -1;
@@ -138,7 +139,7 @@ int cli_ensure_admin(struct store *s)
 			PASSWORD_MIN, PASSWORD_MAX);
 		return -1;
 	}
-	struct actor system = {0};
+	struct actor system = { 0 };
 	int64_t root = root_area(s);
 	if (!root) {
 		system.ngrants = 1;
@@ -149,11 +150,11 @@ int cli_ensure_admin(struct store *s)
 			return -1;
 		}
 	}
-	struct user_input in = {.username = "admin",
-				.password = pw,
-				.display_name = "系统管理员",
-				.ngrants = 1,
-				.grants = {{"admin", root}}};
+	struct user_input in = { .username = "admin",
+				 .password = pw,
+				 .display_name = "系统管理员",
+				 .ngrants = 1,
+				 .grants = { { "admin", root } } };
 	if (user_create(s, NULL, &in, NULL, &e)) {
 		fprintf(stderr, "xinyuan: cannot create admin: %s\n", e.message);
 		return -1;

@@ -10,12 +10,12 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } commands[] = {
-	{"serve", cmd_serve, "serve the HTTP API (and the web UI when built)"},
-	{"init", cmd_init, "create or migrate a database and its first admin"},
-	{"demo", cmd_demo, "load the demo data into a fresh database"},
-	{"audit", cmd_audit, "verify the audit chain (audit verify)"},
-	{"backup", cmd_backup, "copy a live SQLite database safely (online backup)"},
-	{"routes", cmd_routes, "list the HTTP routes the server registers"},
+	{ "serve", cmd_serve, "serve the HTTP API (and the web UI when built)" },
+	{ "init", cmd_init, "create or migrate a database and its first admin" },
+	{ "demo", cmd_demo, "load the demo data into a fresh database" },
+	{ "audit", cmd_audit, "verify the audit chain (audit verify)" },
+	{ "backup", cmd_backup, "copy a live SQLite database safely (online backup)" },
+	{ "routes", cmd_routes, "list the HTTP routes the server registers" },
 };
 
 static void usage(FILE *f)

@@ -8,7 +8,7 @@
 
 #define CANON_FMT "v2|%lld|%lld|%lld|%lld|%zu:%s|%zu:%s|%zu:%s|%lld|%zu:%s"
 #define CANON_ARGS(ev, path)                                                                       \
-	(long long)(ev)->id, (long long)(ev)->at, (long long)(ev)->actor_id,                      \
+	(long long)(ev)->id, (long long)(ev)->at, (long long)(ev)->actor_id,                       \
 		(long long)(ev)->area_id, strlen(path), path, strlen((ev)->action), (ev)->action,  \
 		strlen((ev)->entity), (ev)->entity, (long long)(ev)->entity_id,                    \
 		strlen((ev)->data), (ev)->data

@@ -15,18 +15,18 @@
 #include <stdint.h>
 
 #define AUDIT_HASH_LEN 64
-#define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define AUDIT_GENESIS  "0000000000000000000000000000000000000000000000000000000000000000"
 
 struct audit_event {
 	int64_t id;
-	int64_t at;        /* Unix seconds */
-	int64_t actor_id;  /* 0 = system */
-	int64_t area_id;   /* 0 = not tied to an area */
+	int64_t at;            /* Unix seconds */
+	int64_t actor_id;      /* 0 = system */
+	int64_t area_id;       /* 0 = not tied to an area */
 	const char *area_path; /* the area's path when the event was written ("/" for none) */
-	const char *action; /* e.g. "need.transition" */
-	const char *entity; /* e.g. "need" */
+	const char *action;    /* e.g. "need.transition" */
+	const char *entity;    /* e.g. "need" */
 	int64_t entity_id;
-	const char *data;   /* compact JSON object */
+	const char *data; /* compact JSON object */
 	char prev_hash[AUDIT_HASH_LEN + 1];
 	char hash[AUDIT_HASH_LEN + 1];
 };

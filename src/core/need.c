@@ -5,13 +5,13 @@
 #include "core/text.h"
 
 static const char *const status_names[NEED_STATUS_COUNT] = {
-	"submitted", "accepted", "rejected",  "merged",     "wish_open",
+	"submitted", "accepted",  "rejected",  "merged",     "wish_open",
 	"claimed",   "fulfilled", "confirmed", "in_project",
 };
-static const char *const channel_names[CH_COUNT] = {"self", "visit", "phone", "desk", "hotline"};
-static const char *const urgency_names[URG_COUNT] = {"low", "normal", "high"};
-static const char *const beneficiaries[] = {"elderly",  "children",   "youth",    "women",
-					    "disabled", "low_income", "families", "all"};
+static const char *const channel_names[CH_COUNT] = { "self", "visit", "phone", "desk", "hotline" };
+static const char *const urgency_names[URG_COUNT] = { "low", "normal", "high" };
+static const char *const beneficiaries[] = { "elderly",  "children",   "youth",    "women",
+					     "disabled", "low_income", "families", "all" };
 
 static int parse(const char *const *names, int n, const char *s)
 {
@@ -60,18 +60,18 @@ static const struct {
 	enum need_status from, to;
 	enum action act;
 } edges[] = {
-	{NEED_SUBMITTED, NEED_ACCEPTED, ACT_NEED_TRIAGE},
-	{NEED_SUBMITTED, NEED_REJECTED, ACT_NEED_TRIAGE},
-	{NEED_SUBMITTED, NEED_MERGED, ACT_NEED_TRIAGE},
-	{NEED_ACCEPTED, NEED_REJECTED, ACT_NEED_TRIAGE},
-	{NEED_ACCEPTED, NEED_MERGED, ACT_NEED_TRIAGE},
-	{NEED_ACCEPTED, NEED_WISH_OPEN, ACT_NEED_PUBLISH},
-	{NEED_ACCEPTED, NEED_IN_PROJECT, ACT_NEED_TRIAGE},
-	{NEED_WISH_OPEN, NEED_ACCEPTED, ACT_NEED_PUBLISH},
-	{NEED_WISH_OPEN, NEED_CLAIMED, ACT_NEED_CLAIM},
-	{NEED_CLAIMED, NEED_WISH_OPEN, ACT_NEED_CLAIM},
-	{NEED_CLAIMED, NEED_FULFILLED, ACT_NEED_FULFIL},
-	{NEED_FULFILLED, NEED_CONFIRMED, ACT_NEED_CONFIRM},
+	{ NEED_SUBMITTED, NEED_ACCEPTED, ACT_NEED_TRIAGE },
+	{ NEED_SUBMITTED, NEED_REJECTED, ACT_NEED_TRIAGE },
+	{ NEED_SUBMITTED, NEED_MERGED, ACT_NEED_TRIAGE },
+	{ NEED_ACCEPTED, NEED_REJECTED, ACT_NEED_TRIAGE },
+	{ NEED_ACCEPTED, NEED_MERGED, ACT_NEED_TRIAGE },
+	{ NEED_ACCEPTED, NEED_WISH_OPEN, ACT_NEED_PUBLISH },
+	{ NEED_ACCEPTED, NEED_IN_PROJECT, ACT_NEED_TRIAGE },
+	{ NEED_WISH_OPEN, NEED_ACCEPTED, ACT_NEED_PUBLISH },
+	{ NEED_WISH_OPEN, NEED_CLAIMED, ACT_NEED_CLAIM },
+	{ NEED_CLAIMED, NEED_WISH_OPEN, ACT_NEED_CLAIM },
+	{ NEED_CLAIMED, NEED_FULFILLED, ACT_NEED_FULFIL },
+	{ NEED_FULFILLED, NEED_CONFIRMED, ACT_NEED_CONFIRM },
 };
 
 int need_edge_action(enum need_status from, enum need_status to)
@@ -97,7 +97,8 @@ enum xy_kind need_authorize(const struct actor *who, const struct need_facts *n,
 			    const struct need_move *m, struct xy_err *e)
 {
 	if (!actor_may(who, ACT_NEED_READ, n->area_path))
-		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL, "this need is outside your area");
+		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL,
+			       "this need is outside your area");
 	int act = need_edge_action(n->status, m->to);
 	if (act < 0)
 		return xy_fail(e, XY_ECONFLICT, "illegal_transition", "to",
@@ -135,13 +136,15 @@ enum xy_kind need_authorize(const struct actor *who, const struct need_facts *n,
 	case NEED_WISH_OPEN:
 		if (n->status == NEED_CLAIMED && acts_for_provider(g->role) &&
 		    n->claim_user_id != who->user_id)
-			return xy_fail(e, XY_EFORBIDDEN, "not_your_claim", NULL,
-				       "only the claiming provider or a worker may release a claim");
+			return xy_fail(
+				e, XY_EFORBIDDEN, "not_your_claim", NULL,
+				"only the claiming provider or a worker may release a claim");
 		break;
 	case NEED_FULFILLED:
 		if (acts_for_provider(g->role) && n->claim_user_id != who->user_id)
-			return xy_fail(e, XY_EFORBIDDEN, "not_your_claim", NULL,
-				       "only the claiming provider or a worker may mark it fulfilled");
+			return xy_fail(
+				e, XY_EFORBIDDEN, "not_your_claim", NULL,
+				"only the claiming provider or a worker may mark it fulfilled");
 		break;
 	case NEED_CONFIRMED:
 		if (n->submitter_id != 0 && n->submitter_id == who->user_id)
@@ -158,6 +161,7 @@ enum xy_kind need_authorize(const struct actor *who, const struct need_facts *n,
 	}
 	if (m->reason && !text_len_ok(m->reason, 0, NEED_REASON_MAX))
 		return xy_fail(e, XY_EINVALID, "invalid_reason", "reason",
-			       "reason must be valid text of at most %d characters", NEED_REASON_MAX);
+			       "reason must be valid text of at most %d characters",
+			       NEED_REASON_MAX);
 	return XY_OK;
 }

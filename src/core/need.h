@@ -38,9 +38,9 @@ enum need_urgency { URG_LOW, URG_NORMAL, URG_HIGH, URG_COUNT };
 #define NEED_RESPONSE_HOURS 72
 
 /* Text limits, in code points. */
-#define NEED_TITLE_MAX 100
-#define NEED_DESC_MAX 2000
-#define NEED_REASON_MAX 500
+#define NEED_TITLE_MAX         100
+#define NEED_DESC_MAX          2000
+#define NEED_REASON_MAX        500
 #define NEED_BENEFICIARIES_MAX 8
 
 int need_status_parse(const char *s); /* -1 when unknown */
@@ -63,18 +63,18 @@ bool need_status_closed(enum need_status s);
 struct need_facts {
 	enum need_status status;
 	const char *area_path;
-	int64_t submitter_id;     /* the resident's user id, 0 if recorded for a non-user */
+	int64_t submitter_id; /* the resident's user id, 0 if recorded for a non-user */
 	enum need_channel channel;
-	int64_t claim_user_id;    /* the user owning the claiming provider, 0 if none */
+	int64_t claim_user_id; /* the user owning the claiming provider, 0 if none */
 };
 
 struct need_move {
 	enum need_status to;
-	const char *reason;          /* NULL or text */
-	int64_t merged_into;         /* 0 unless to == merged */
-	int64_t provider_id;         /* 0 unless to == claimed */
-	int64_t provider_user_id;    /* the user owning provider_id, 0 if none */
-	bool by_project;             /* set only by project approval */
+	const char *reason;       /* NULL or text */
+	int64_t merged_into;      /* 0 unless to == merged */
+	int64_t provider_id;      /* 0 unless to == claimed */
+	int64_t provider_user_id; /* the user owning provider_id, 0 if none */
+	bool by_project;          /* set only by project approval */
 };
 
 /* Decides whether who may move the need as asked: 409 illegal_transition for a missing edge,

@@ -14,8 +14,8 @@ static const unsigned role_actions[ROLE_COUNT] = {
 	[ROLE_ADMIN] = A(ACT_NEED_READ) | A(ACT_PII_READ) | A(ACT_PROVIDER_READ) |
 		       A(ACT_PROVIDER_WRITE) | A(ACT_USER_CREATE) | A(ACT_AREA_WRITE) |
 		       A(ACT_AUDIT_READ) | A(ACT_STATS_READ),
-	[ROLE_STREET_SUPERVISOR] = A(ACT_NEED_READ) | A(ACT_PROVIDER_READ) | A(ACT_AUDIT_READ) |
-				   A(ACT_STATS_READ),
+	[ROLE_STREET_SUPERVISOR] =
+		A(ACT_NEED_READ) | A(ACT_PROVIDER_READ) | A(ACT_AUDIT_READ) | A(ACT_STATS_READ),
 	[ROLE_SECRETARY] = A(ACT_NEED_READ) | A(ACT_NEED_RECORD) | A(ACT_NEED_TRIAGE) |
 			   A(ACT_NEED_PUBLISH) | A(ACT_NEED_CLAIM) | A(ACT_NEED_FULFIL) |
 			   A(ACT_NEED_CONFIRM) | A(ACT_PII_READ) | A(ACT_PROVIDER_READ) |
@@ -25,14 +25,14 @@ static const unsigned role_actions[ROLE_COUNT] = {
 			A(ACT_NEED_CLAIM) | A(ACT_NEED_FULFIL) | A(ACT_NEED_CONFIRM) |
 			A(ACT_PII_READ) | A(ACT_PROVIDER_READ) | A(ACT_PROVIDER_WRITE) |
 			A(ACT_AUDIT_READ) | A(ACT_STATS_READ),
-	[ROLE_PROVIDER] = A(ACT_NEED_READ) | A(ACT_NEED_CLAIM) | A(ACT_NEED_FULFIL) |
-			  A(ACT_PROVIDER_READ),
-	[ROLE_VOLUNTEER] = A(ACT_NEED_READ) | A(ACT_NEED_CLAIM) | A(ACT_NEED_FULFIL) |
-			   A(ACT_PROVIDER_READ),
-	[ROLE_EVALUATOR] = A(ACT_NEED_READ) | A(ACT_PROVIDER_READ) | A(ACT_AUDIT_READ) |
-			   A(ACT_STATS_READ),
-	[ROLE_RESIDENT] = A(ACT_NEED_READ) | A(ACT_NEED_SUBMIT) | A(ACT_NEED_SUPPORT) |
-			  A(ACT_NEED_CONFIRM),
+	[ROLE_PROVIDER] =
+		A(ACT_NEED_READ) | A(ACT_NEED_CLAIM) | A(ACT_NEED_FULFIL) | A(ACT_PROVIDER_READ),
+	[ROLE_VOLUNTEER] =
+		A(ACT_NEED_READ) | A(ACT_NEED_CLAIM) | A(ACT_NEED_FULFIL) | A(ACT_PROVIDER_READ),
+	[ROLE_EVALUATOR] =
+		A(ACT_NEED_READ) | A(ACT_PROVIDER_READ) | A(ACT_AUDIT_READ) | A(ACT_STATS_READ),
+	[ROLE_RESIDENT] =
+		A(ACT_NEED_READ) | A(ACT_NEED_SUBMIT) | A(ACT_NEED_SUPPORT) | A(ACT_NEED_CONFIRM),
 };
 
 /* Most capable first: when a user holds several grants, this one acts. */
@@ -97,7 +97,8 @@ const struct grant *actor_grant_any(const struct actor *who, enum action a)
 		return NULL;
 	for (int k = 0; k < ROLE_COUNT; k++)
 		for (int i = 0; i < who->ngrants; i++)
-			if (who->grants[i].role == role_order[k] && role_may(who->grants[i].role, a))
+			if (who->grants[i].role == role_order[k] &&
+			    role_may(who->grants[i].role, a))
 				return &who->grants[i];
 	return NULL;
 }

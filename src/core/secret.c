@@ -11,10 +11,9 @@ int secret_init(void)
 
 int secret_password_hash(const char *password, char out[SECRET_HASH_MAX])
 {
-	return crypto_pwhash_str_alg(out, password, strlen(password),
-				     crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				     crypto_pwhash_MEMLIMIT_INTERACTIVE,
-				     crypto_pwhash_ALG_ARGON2ID13);
+	return crypto_pwhash_str_alg(
+		out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
 }
 
 bool secret_password_verify(const char *hash, const char *password)

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SECRET_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
-#define SECRET_TOKEN_HEX 64 /* 32 random bytes */
-#define PASSWORD_MIN 8
-#define PASSWORD_MAX 128
+#define SECRET_HASH_MAX  128 /* crypto_pwhash_STRBYTES */
+#define SECRET_TOKEN_HEX 64  /* 32 random bytes */
+#define PASSWORD_MIN     8
+#define PASSWORD_MAX     128
 
 int secret_init(void);
 

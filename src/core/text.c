@@ -12,7 +12,8 @@ long text_utf8_len(const char *str, size_t n)
 		unsigned cp;
 		size_t len;
 		if (c < 0x80) {
-			if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+			    c == 0x7f)
 				return -1;
 			i++;
 			count++;
@@ -36,8 +37,8 @@ long text_utf8_len(const char *str, size_t n)
 				return -1;
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return -1;
 		i += len;
 		count++;

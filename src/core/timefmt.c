@@ -27,8 +27,8 @@ void time_iso(int64_t t, char *out, size_t n)
 	char off[8];
 	localtime_r(&tt, &tm);
 	strftime(off, sizeof off, "%z", &tm); /* +0800 */
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off,
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off,
 		 strlen(off) >= 5 ? off + 3 : "00");
 }
 
@@ -36,8 +36,8 @@ int time_year_bounds(int y, int64_t *start, int64_t *end)
 {
 	if (y < 1970 || y > 9999)
 		return -1;
-	struct tm a = {.tm_year = y - 1900, .tm_mon = 0, .tm_mday = 1, .tm_isdst = -1};
-	struct tm b = {.tm_year = y + 1 - 1900, .tm_mon = 0, .tm_mday = 1, .tm_isdst = -1};
+	struct tm a = { .tm_year = y - 1900, .tm_mon = 0, .tm_mday = 1, .tm_isdst = -1 };
+	struct tm b = { .tm_year = y + 1 - 1900, .tm_mon = 0, .tm_mday = 1, .tm_isdst = -1 };
 	*start = (int64_t)mktime(&a);
 	*end = (int64_t)mktime(&b);
 	return 0;

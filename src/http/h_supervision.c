@@ -6,7 +6,7 @@
 void h_audit_list(struct req *r)
 {
 	struct page pg;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	int64_t entity_id;
 	if (handler_page(r, &pg, &e) ||
 	    req_query_int(r, "entity_id", 0, 1, INT64_MAX, &entity_id, &e)) {
@@ -25,7 +25,7 @@ void h_audit_list(struct req *r)
 void h_audit_verify(struct req *r)
 {
 	struct audit_report rep;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (!actor_grant_any(&r->actor, ACT_AUDIT_READ)) {
 		reply_fail(r, XY_EFORBIDDEN, "forbidden", NULL,
 			   "your role may not verify the audit trail");
@@ -39,15 +39,15 @@ void h_audit_verify(struct req *r)
 			      "head", rep.head);
 	if (!rep.ok)
 		json_object_set_new(o, "first_bad",
-				    json_pack("{s:I, s:s}", "id", (json_int_t)rep.bad_id,
-					      "problem", rep.problem));
+				    json_pack("{s:I, s:s}", "id", (json_int_t)rep.bad_id, "problem",
+					      rep.problem));
 	reply_json(r, 200, o);
 }
 
 void h_stats(struct req *r)
 {
 	int64_t area_id, year;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (req_query_int(r, "area_id", 0, 1, INT64_MAX, &area_id, &e) ||
 	    req_query_int(r, "year", 0, 1970, 9999, &year, &e)) {
 		reply_error(r, &e);

@@ -31,7 +31,7 @@ enum xy_kind handler_page(struct req *r, struct page *pg, struct xy_err *e)
 
 bool handler_body(struct req *r, json_t **root, const struct jfield *f, int n)
 {
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (json_parse_object(r->body, r->body_len, root, &e) ||
 	    json_fields(*root, f, n, NULL, &e)) {
 		json_decref(*root);
@@ -59,7 +59,7 @@ static void set_cookie(struct req *r, const char *token, int max_age)
 
 static json_t *session_body(struct req *r, int64_t user_id, const char *csrf, json_t **user)
 {
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (user_json(handler_store(r), user_id, true, user, &e) != XY_OK) {
 		reply_error(r, &e);
 		return NULL;
@@ -71,14 +71,14 @@ void h_session_create(struct req *r)
 {
 	const char *username = NULL, *password = NULL;
 	const struct jfield f[] = {
-		{"username", JF_STR, true, &username, 0, NULL, NULL},
-		{"password", JF_STR, true, &password, 0, NULL, NULL},
+		{ "username", JF_STR, true, &username, 0, NULL, NULL },
+		{ "password", JF_STR, true, &password, 0, NULL, NULL },
 	};
 	json_t *root;
 	if (!handler_body(r, &root, f, 2))
 		return;
 	struct session_new s;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	enum xy_kind k = session_login(handler_store(r), username, password, r->addr, &s, &e);
 	json_decref(root);
 	if (k) {
@@ -108,7 +108,7 @@ void h_session_get(struct req *r)
 
 void h_session_delete(struct req *r)
 {
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (session_logout(handler_store(r), r->token, &e)) {
 		reply_error(r, &e);
 		return;
@@ -122,7 +122,7 @@ void h_session_delete(struct req *r)
 static void reply_user(struct req *r, int64_t id)
 {
 	json_t *u;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (user_json(handler_store(r), id, true, &u, &e))
 		reply_error(r, &e);
 	else
@@ -131,19 +131,19 @@ static void reply_user(struct req *r, int64_t id)
 
 void h_users_create(struct req *r)
 {
-	struct user_input in = {0};
+	struct user_input in = { 0 };
 	json_t *grants = NULL;
 	const struct jfield f[] = {
-		{"username", JF_STR, true, &in.username, 0, NULL, NULL},
-		{"password", JF_STR, true, &in.password, 0, NULL, NULL},
-		{"display_name", JF_STR, true, &in.display_name, 0, NULL, NULL},
-		{"phone", JF_STR, false, &in.phone, 0, NULL, NULL},
-		{"grants", JF_ARRAY, true, &grants, 0, NULL, NULL},
+		{ "username", JF_STR, true, &in.username, 0, NULL, NULL },
+		{ "password", JF_STR, true, &in.password, 0, NULL, NULL },
+		{ "display_name", JF_STR, true, &in.display_name, 0, NULL, NULL },
+		{ "phone", JF_STR, false, &in.phone, 0, NULL, NULL },
+		{ "grants", JF_ARRAY, true, &grants, 0, NULL, NULL },
 	};
 	json_t *root;
 	if (!handler_body(r, &root, f, 5))
 		return;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (json_array_size(grants) > ACTOR_MAX_GRANTS) {
 		json_decref(root);
 		reply_fail(r, XY_EINVALID, "too_many_items", "grants",
@@ -155,8 +155,8 @@ void h_users_create(struct req *r)
 	json_array_foreach(grants, i, g)
 	{
 		const struct jfield gf[] = {
-			{"role", JF_STR, true, &in.grants[i].role, 0, NULL, NULL},
-			{"area_id", JF_INT, true, &in.grants[i].area_id, 0, NULL, NULL},
+			{ "role", JF_STR, true, &in.grants[i].role, 0, NULL, NULL },
+			{ "area_id", JF_INT, true, &in.grants[i].area_id, 0, NULL, NULL },
 		};
 		if (!json_is_object(g)) {
 			json_decref(root);
@@ -182,19 +182,19 @@ void h_users_create(struct req *r)
 
 void h_register(struct req *r)
 {
-	struct user_input in = {0};
+	struct user_input in = { 0 };
 	int64_t area_id = 0;
 	const struct jfield f[] = {
-		{"username", JF_STR, true, &in.username, 0, NULL, NULL},
-		{"password", JF_STR, true, &in.password, 0, NULL, NULL},
-		{"display_name", JF_STR, true, &in.display_name, 0, NULL, NULL},
-		{"phone", JF_STR, false, &in.phone, 0, NULL, NULL},
-		{"area_id", JF_INT, true, &area_id, 0, NULL, NULL},
+		{ "username", JF_STR, true, &in.username, 0, NULL, NULL },
+		{ "password", JF_STR, true, &in.password, 0, NULL, NULL },
+		{ "display_name", JF_STR, true, &in.display_name, 0, NULL, NULL },
+		{ "phone", JF_STR, false, &in.phone, 0, NULL, NULL },
+		{ "area_id", JF_INT, true, &area_id, 0, NULL, NULL },
 	};
 	json_t *root;
 	if (!handler_body(r, &root, f, 5))
 		return;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	int64_t id;
 	enum xy_kind k = user_register(handler_store(r), &in, area_id, r->addr, &id, &e);
 	json_decref(root);
@@ -209,7 +209,7 @@ void h_register(struct req *r)
 void h_areas_list(struct req *r)
 {
 	json_t *out;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (areas_list(handler_store(r), &out, &e))
 		reply_error(r, &e);
 	else
@@ -221,14 +221,14 @@ void h_areas_create(struct req *r)
 	const char *name = NULL, *kind = NULL;
 	int64_t parent_id = 0;
 	const struct jfield f[] = {
-		{"name", JF_STR, true, &name, 0, NULL, NULL},
-		{"kind", JF_STR, true, &kind, 0, NULL, NULL},
-		{"parent_id", JF_INT, false, &parent_id, 0, NULL, NULL},
+		{ "name", JF_STR, true, &name, 0, NULL, NULL },
+		{ "kind", JF_STR, true, &kind, 0, NULL, NULL },
+		{ "parent_id", JF_INT, false, &parent_id, 0, NULL, NULL },
 	};
 	json_t *root;
 	if (!handler_body(r, &root, f, 3))
 		return;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	int64_t id;
 	enum xy_kind k = area_create(handler_store(r), &r->actor, name, kind, parent_id, &id, &e);
 	if (k) {
@@ -245,7 +245,7 @@ void h_areas_create(struct req *r)
 void h_categories_list(struct req *r)
 {
 	json_t *out;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (categories_list(handler_store(r), &out, &e))
 		reply_error(r, &e);
 	else

@@ -45,8 +45,7 @@ static const char *type_name(enum jf_type t)
 
 static enum xy_kind wrong(struct xy_err *e, const char *field, enum jf_type t)
 {
-	return xy_fail(e, XY_EMALFORMED, "wrong_type", field, "%s must be %s", field,
-		       type_name(t));
+	return xy_fail(e, XY_EMALFORMED, "wrong_type", field, "%s must be %s", field, type_name(t));
 }
 
 enum xy_kind json_fields(json_t *obj, const struct jfield *f, int n, const char *prefix,
@@ -62,8 +61,8 @@ enum xy_kind json_fields(json_t *obj, const struct jfield *f, int n, const char 
 			if (strcmp(f[i].name, key) == 0)
 				break;
 		if (i == n) {
-			snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "", prefix ? "." : "",
-				 key);
+			snprintf(name, sizeof name, "%s%s%s", prefix ? prefix : "",
+				 prefix ? "." : "", key);
 			return xy_fail(e, XY_EMALFORMED, "unknown_field", name,
 				       "unknown field '%s'", name);
 		}

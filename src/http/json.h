@@ -16,12 +16,12 @@
 #include "core/err.h"
 
 enum jf_type {
-	JF_STR,     /* const char ** */
-	JF_INT,     /* int64_t * */
-	JF_BOOL,    /* bool * */
-	JF_STRS,    /* const char *out[max], int *count */
-	JF_OBJECT,  /* json_t ** (borrowed) */
-	JF_ARRAY,   /* json_t ** (borrowed) */
+	JF_STR,    /* const char ** */
+	JF_INT,    /* int64_t * */
+	JF_BOOL,   /* bool * */
+	JF_STRS,   /* const char *out[max], int *count */
+	JF_OBJECT, /* json_t ** (borrowed) */
+	JF_ARRAY,  /* json_t ** (borrowed) */
 };
 
 struct jfield {

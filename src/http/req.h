@@ -63,8 +63,8 @@ const char *req_query(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 
 /* Integer query argument in [min, max], or def when absent; 422 invalid_parameter. */
-enum xy_kind req_query_int(struct req *r, const char *name, int64_t def, int64_t min,
-			   int64_t max, int64_t *out, struct xy_err *e);
+enum xy_kind req_query_int(struct req *r, const char *name, int64_t def, int64_t min, int64_t max,
+			   int64_t *out, struct xy_err *e);
 
 /* Adds a header to the response about to be sent (Set-Cookie, Retry-After...). */
 void req_add_header(struct req *r, const char *name, const char *value);

@@ -18,7 +18,7 @@
 #include "store/identity.h"
 #include "store/store.h"
 
-#define SESSION_COOKIE "xy_session"
+#define SESSION_COOKIE    "xy_session"
 #define CONN_MEMORY_LIMIT (256 * 1024)
 
 static atomic_int in_flight;
@@ -126,7 +126,7 @@ void reply_error(struct req *r, const struct xy_err *e)
 void reply_fail(struct req *r, enum xy_kind kind, const char *code, const char *field,
 		const char *fmt, ...)
 {
-	struct xy_err e = {.kind = kind};
+	struct xy_err e = { .kind = kind };
 	snprintf(e.code, sizeof e.code, "%s", code);
 	snprintf(e.field, sizeof e.field, "%s", field ? field : "");
 	va_list ap;
@@ -158,8 +158,8 @@ const char *req_cookie(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-enum xy_kind req_query_int(struct req *r, const char *name, int64_t def, int64_t min,
-			   int64_t max, int64_t *out, struct xy_err *e)
+enum xy_kind req_query_int(struct req *r, const char *name, int64_t def, int64_t min, int64_t max,
+			   int64_t *out, struct xy_err *e)
 {
 	const char *v = req_query(r, name);
 	if (!v || !*v) {
@@ -235,7 +235,7 @@ static bool authenticate(struct req *r, bool required)
 {
 	bool via_cookie;
 	const char *tok = token_of(r, &via_cookie);
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	XY_ASSERT(required);
 	if (!tok) {
 		reply_fail(r, XY_EAUTH, "not_logged_in", NULL, "log in first");
@@ -270,20 +270,20 @@ static const char *mime_of(const char *path)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".html", "text/html; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"},
-		{".mjs", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"},
-		{".json", "application/json; charset=utf-8"},
-		{".svg", "image/svg+xml"},
-		{".png", "image/png"},
-		{".jpg", "image/jpeg"},
-		{".ico", "image/x-icon"},
-		{".woff2", "font/woff2"},
-		{".woff", "font/woff"},
-		{".ttf", "font/ttf"},
-		{".txt", "text/plain; charset=utf-8"},
-		{".yaml", "application/yaml"},
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".mjs", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".json", "application/json; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },
+		{ ".ico", "image/x-icon" },
+		{ ".woff2", "font/woff2" },
+		{ ".woff", "font/woff" },
+		{ ".ttf", "font/ttf" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".yaml", "application/yaml" },
 	};
 	const char *dot = strrchr(path, '.');
 	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
@@ -362,8 +362,8 @@ static void dispatch(struct req *r)
 		bool head_as_get = strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0;
 		if (strcmp(rt->method, r->method) != 0 && !head_as_get) {
 			if (strlen(allow) + strlen(rt->method) + 3 < sizeof allow)
-				snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
-					 allow[0] ? ", " : "", rt->method);
+				snprintf(allow + strlen(allow), sizeof allow - strlen(allow),
+					 "%s%s", allow[0] ? ", " : "", rt->method);
 			continue;
 		}
 		if (r->too_big) {
@@ -510,7 +510,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 r->method, r->path ? r->path : "?", r->status, r->bytes, ms,
 			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	if (n > 0 && srv->log_fd >= 0) {
-		ssize_t w = write(srv->log_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line);
+		ssize_t w =
+			write(srv->log_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line);
 		(void)w;
 	}
 	free(r->body);
@@ -554,7 +555,8 @@ int server_start(struct server *s, struct store *st, const struct server_config 
 	s->log_fd = fileno(cfg->access_log ? cfg->access_log : stderr);
 	struct sockaddr_in sa;
 	if (parse_listen(cfg->listen, &sa) != 0) {
-		fprintf(stderr, "xinyuan: --listen wants HOST:PORT with an IPv4 address, got '%s'\n",
+		fprintf(stderr,
+			"xinyuan: --listen wants HOST:PORT with an IPv4 address, got '%s'\n",
 			cfg->listen);
 		return -1;
 	}

@@ -15,14 +15,14 @@
 struct store;
 
 struct server_config {
-	const char *listen;   /* "127.0.0.1:8080" */
-	unsigned threads;     /* worker threads (default 16) */
-	unsigned max_conns;   /* default 1024 */
-	unsigned timeout_s;   /* idle connection timeout, default 30 */
-	const char *web_dir;  /* static files, may be NULL */
-	bool secure_cookies;  /* add Secure to the session cookie (behind HTTPS) */
-	bool trust_proxy;     /* take the client address from X-Forwarded-For (behind a proxy) */
-	FILE *access_log;     /* default stderr */
+	const char *listen;  /* "127.0.0.1:8080" */
+	unsigned threads;    /* worker threads (default 16) */
+	unsigned max_conns;  /* default 1024 */
+	unsigned timeout_s;  /* idle connection timeout, default 30 */
+	const char *web_dir; /* static files, may be NULL */
+	bool secure_cookies; /* add Secure to the session cookie (behind HTTPS) */
+	bool trust_proxy;    /* take the client address from X-Forwarded-For (behind a proxy) */
+	FILE *access_log;    /* default stderr */
 };
 
 struct server {

@@ -33,8 +33,8 @@ enum xy_kind area_load(struct db *db, int64_t id, const char *field, struct area
 	return rc == DB_ROW ? XY_OK : db_fail(db, rc, e);
 }
 
-enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind,
-			   struct area_row *out, struct xy_err *e)
+enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind, struct area_row *out,
+			   struct xy_err *e)
 {
 	struct area_row cur = *a;
 	for (int guard = 0; guard < AREA_KIND_COUNT + 1; guard++) {
@@ -76,8 +76,7 @@ enum xy_kind areas_list(struct store *s, json_t **out, struct xy_err *e)
 		json_decref(items);
 		return db_fail(db, rc, e);
 	}
-	*out = json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items",
-			 items);
+	*out = json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items", items);
 	return XY_OK;
 }
 
@@ -92,22 +91,23 @@ struct area_new {
 static enum xy_kind area_create_tx(struct db *db, void *arg, struct xy_err *e)
 {
 	struct area_new *c = arg;
-	struct area_row parent = {0};
+	struct area_row parent = { 0 };
 	int parent_kind = -1;
 	enum xy_kind k;
 	if (c->parent_id) {
 		if ((k = area_load(db, c->parent_id, "parent_id", &parent, e)))
-			return k == XY_ENOTFOUND ? xy_fail(e, XY_EINVALID, "area_not_found",
-							  "parent_id", "parent area %lld does not exist",
-							  (long long)c->parent_id)
-						 : k;
+			return k == XY_ENOTFOUND
+				       ? xy_fail(e, XY_EINVALID, "area_not_found", "parent_id",
+						 "parent area %lld does not exist",
+						 (long long)c->parent_id)
+				       : k;
 		parent_kind = parent.kind;
 	}
 	if (!actor_may(c->who, ACT_AREA_WRITE, c->parent_id ? parent.path : "/"))
 		return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL, "only an admin may add areas");
 	if (!area_kind_child_ok(parent_kind, (enum area_kind)c->kind))
-		return xy_fail(e, XY_EINVALID, "invalid_kind", "kind",
-			       "a %s cannot be placed %s%s", area_kind_name((enum area_kind)c->kind),
+		return xy_fail(e, XY_EINVALID, "invalid_kind", "kind", "a %s cannot be placed %s%s",
+			       area_kind_name((enum area_kind)c->kind),
 			       parent_kind < 0 ? "at the top" : "under a ",
 			       parent_kind < 0 ? "" : area_kind_name((enum area_kind)parent_kind));
 	struct db_stmt *st = db_stmt(db, STMT_AREA_SIBLING);
@@ -139,7 +139,8 @@ static enum xy_kind area_create_tx(struct db *db, void *arg, struct xy_err *e)
 	c->id = db_col_i64(st, 0);
 	db_reset(st);
 	if (area_path_make(c->parent_id ? parent.path : NULL, c->id, path, sizeof path) != 0)
-		return xy_fail(e, XY_EINVALID, "too_deep", "parent_id", "the area tree is too deep");
+		return xy_fail(e, XY_EINVALID, "too_deep", "parent_id",
+			       "the area tree is too deep");
 	st = db_stmt(db, STMT_AREA_SET_PATH);
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
@@ -158,7 +159,7 @@ static enum xy_kind area_create_tx(struct db *db, void *arg, struct xy_err *e)
 enum xy_kind area_create(struct store *s, const struct actor *who, const char *name,
 			 const char *kind, int64_t parent_id, int64_t *id, struct xy_err *e)
 {
-	struct area_new c = {.who = who, .name = name, .parent_id = parent_id};
+	struct area_new c = { .who = who, .name = name, .parent_id = parent_id };
 	if (!text_len_ok(name, 1, 60))
 		return xy_fail(e, XY_EINVALID, "invalid_name", "name",
 			       "name must be 1 to 60 characters");
@@ -183,22 +184,19 @@ enum xy_kind categories_list(struct store *s, json_t **out, struct xy_err *e)
 	json_t *items = json_array();
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "code",
-						       db_col_text(st, 0), "name",
-						       db_col_text(st, 1), "name_en",
-						       db_col_text(st, 2)));
+		json_array_append_new(
+			items, json_pack("{s:s, s:s, s:s}", "code", db_col_text(st, 0), "name",
+					 db_col_text(st, 1), "name_en", db_col_text(st, 2)));
 	db_reset(st);
 	if (rc != DB_DONE) {
 		json_decref(items);
 		return db_fail(db, rc, e);
 	}
-	*out = json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items",
-			 items);
+	*out = json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items", items);
 	return XY_OK;
 }
 
-enum xy_kind category_check(struct db *db, const char *code, const char *field,
-			    struct xy_err *e)
+enum xy_kind category_check(struct db *db, const char *code, const char *field, struct xy_err *e)
 {
 	struct db_stmt *st = db_stmt(db, STMT_CATEGORY_GET);
 	if (!st)

@@ -19,8 +19,8 @@ enum xy_kind area_load(struct db *db, int64_t id, const char *field, struct area
 		       struct xy_err *e);
 
 /* The nearest area of `kind` on the path of a (a itself included); XY_ENOTFOUND if none. */
-enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind,
-			   struct area_row *out, struct xy_err *e);
+enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind, struct area_row *out,
+			   struct xy_err *e);
 
 /* {items:[{id, name, kind, parent_id}], total}. Areas are public. */
 enum xy_kind areas_list(struct store *s, json_t **out, struct xy_err *e);
@@ -33,7 +33,6 @@ enum xy_kind area_create(struct store *s, const struct actor *who, const char *n
 enum xy_kind categories_list(struct store *s, json_t **out, struct xy_err *e);
 
 /* XY_OK when code is a known category, else 422 invalid_category on field. */
-enum xy_kind category_check(struct db *db, const char *code, const char *field,
-			    struct xy_err *e);
+enum xy_kind category_check(struct db *db, const char *code, const char *field, struct xy_err *e);
 
 #endif

@@ -13,11 +13,11 @@ enum xy_kind store_audit_append(struct db *db, int64_t actor_id, int64_t area_id
 				const char *action, const char *entity, int64_t entity_id,
 				json_t *data, struct xy_err *e)
 {
-	struct audit_event ev = {.actor_id = actor_id,
-				 .area_id = area_id,
-				 .action = action,
-				 .entity = entity,
-				 .entity_id = entity_id};
+	struct audit_event ev = { .actor_id = actor_id,
+				  .area_id = area_id,
+				  .action = action,
+				  .entity = entity,
+				  .entity_id = entity_id };
 	char path[AREA_PATH_MAX] = "/";
 	int rc;
 	struct db_stmt *st = db_stmt(db, STMT_AUDIT_HEAD);
@@ -169,8 +169,7 @@ static json_t *event_json(const struct audit_event *ev)
 			 (json_int_t)ev->id, "at", at, "actor_id", (json_int_t)ev->actor_id,
 			 "area_id", (json_int_t)ev->area_id, "action", ev->action, "entity",
 			 ev->entity, "entity_id", (json_int_t)ev->entity_id, "data",
-			 data ? data : json_object(), "prev_hash", ev->prev_hash, "hash",
-			 ev->hash);
+			 data ? data : json_object(), "prev_hash", ev->prev_hash, "hash", ev->hash);
 }
 
 enum xy_kind audit_log_list(struct store *s, const struct actor *who, const char *entity,

@@ -15,10 +15,10 @@ struct store;
 
 struct audit_report {
 	bool ok;
-	int64_t count;      /* events checked */
-	char head[65];      /* hash of the last event (the chain head) */
-	int64_t bad_id;     /* first bad event, 0 when ok */
-	char problem[160];  /* what is wrong with it */
+	int64_t count;     /* events checked */
+	char head[65];     /* hash of the last event (the chain head) */
+	int64_t bad_id;    /* first bad event, 0 when ok */
+	char problem[160]; /* what is wrong with it */
 };
 
 /* Walks the whole chain in one snapshot and reports the first event that does not verify:

@@ -14,7 +14,7 @@ static const struct {
 	const char *sql;
 } pg_overrides[] = {
 	/* several instances append to one chain: the head row is the lock that orders them */
-	{STMT_AUDIT_HEAD, "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"},
+	{ STMT_AUDIT_HEAD, "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE" },
 };
 
 const char *catalog_sql(enum stmt_id id, int dialect)

@@ -240,7 +240,8 @@ enum xy_kind db_fail(struct db *db, int rc, struct xy_err *e)
 		return xy_fail(e, XY_EUNAVAIL, "db_busy", NULL,
 			       "the database is busy; try again in a moment");
 	if (rc == DB_CONFLICT)
-		return xy_fail(e, XY_ECONFLICT, "conflict", NULL, "conflicts with an existing record");
+		return xy_fail(e, XY_ECONFLICT, "conflict", NULL,
+			       "conflicts with an existing record");
 	if (rc == DB_NOTFOUND)
 		return xy_fail(e, XY_ENOTFOUND, "not_found", NULL, "not found");
 	fprintf(stderr, "xinyuan: database error: %s\n", db ? db_errmsg(db) : "?");

@@ -85,8 +85,8 @@ static enum xy_kind user_create_tx(struct db *db, void *arg, struct xy_err *e)
 	for (int i = 0; i < in->ngrants; i++) {
 		struct area_row a;
 		int role = role_parse(in->grants[i].role);
-		if ((k = area_load(db, in->grants[i].area_id, c->self_register ? "area_id" : "grants",
-				   &a, e)))
+		if ((k = area_load(db, in->grants[i].area_id,
+				   c->self_register ? "area_id" : "grants", &a, e)))
 			return k == XY_ENOTFOUND ? (e->kind = XY_EINVALID) : k;
 		if (c->self_register && a.kind != AREA_COMMUNITY && a.kind != AREA_COMPOUND)
 			return xy_fail(e, XY_EINVALID, "invalid_area", "area_id",
@@ -143,9 +143,9 @@ static enum xy_kind user_create_tx(struct db *db, void *arg, struct xy_err *e)
 					       "the same role is given twice for one area");
 			return db_fail(db, rc, e);
 		}
-		json_array_append_new(grants, json_pack("{s:s, s:I}", "role", in->grants[i].role,
-							"area_id",
-							(json_int_t)in->grants[i].area_id));
+		json_array_append_new(grants,
+				      json_pack("{s:s, s:I}", "role", in->grants[i].role, "area_id",
+						(json_int_t)in->grants[i].area_id));
 	}
 	if (c->throttle_key && (k = throttle_hit(db, c->throttle_key, e))) {
 		json_decref(grants);
@@ -181,7 +181,7 @@ enum xy_kind user_create(struct store *s, const struct actor *who, const struct 
 	if (who && !actor_grant_any(who, ACT_USER_CREATE))
 		return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL,
 			       "only an admin or a community secretary may create users");
-	struct user_new c = {.who = who, .in = in};
+	struct user_new c = { .who = who, .in = in };
 	return create(s, &c, id, e);
 }
 
@@ -201,7 +201,7 @@ enum xy_kind user_register(struct store *s, const struct user_input *in, int64_t
 	r.ngrants = 1;
 	r.grants[0].role = "resident";
 	r.grants[0].area_id = area_id;
-	struct user_new c = {.in = &r, .self_register = true, .throttle_key = key};
+	struct user_new c = { .in = &r, .self_register = true, .throttle_key = key };
 	return create(s, &c, id, e);
 }
 
@@ -315,7 +315,7 @@ enum xy_kind session_login(struct store *s, const char *username, const char *pa
 	else
 		ok = (secret_password_burn(password), false);
 
-	struct login_note n = {.keys = {kacct, kaddr}, .ok = ok, .sess = out};
+	struct login_note n = { .keys = { kacct, kaddr }, .ok = ok, .sess = out };
 	if (ok) {
 		memset(out, 0, sizeof *out);
 		out->user_id = uid;
@@ -328,13 +328,12 @@ enum xy_kind session_login(struct store *s, const char *username, const char *pa
 	if (k)
 		return k;
 	if (!ok)
-		return xy_fail(e, XY_EAUTH, "bad_credentials", NULL,
-			       "wrong username or password");
+		return xy_fail(e, XY_EAUTH, "bad_credentials", NULL, "wrong username or password");
 	return XY_OK;
 }
 
-enum xy_kind session_resolve(struct store *s, const char *token, struct actor *who,
-			     char csrf[65], struct xy_err *e)
+enum xy_kind session_resolve(struct store *s, const char *token, struct actor *who, char csrf[65],
+			     struct xy_err *e)
 {
 	if (!token || strlen(token) != SECRET_TOKEN_HEX)
 		return xy_fail(e, XY_EAUTH, "not_logged_in", NULL, "log in first");
@@ -399,9 +398,9 @@ enum xy_kind user_json(struct store *s, int64_t user_id, bool full_phone, json_t
 	int rc = db_step(st);
 	if (rc != DB_ROW) {
 		db_reset(st);
-		return rc == DB_DONE ? xy_fail(e, XY_ENOTFOUND, "user_not_found", NULL,
-					       "no such user")
-				     : db_fail(db, rc, e);
+		return rc == DB_DONE
+			       ? xy_fail(e, XY_ENOTFOUND, "user_not_found", NULL, "no such user")
+			       : db_fail(db, rc, e);
 	}
 	json_t *u = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0), "username",
 			      db_col_text(st, 1), "display_name", db_col_text(st, 2));
@@ -423,9 +422,9 @@ enum xy_kind user_json(struct store *s, int64_t user_id, bool full_phone, json_t
 	}
 	json_t *grants = json_array();
 	for (int i = 0; i < who.ngrants; i++)
-		json_array_append_new(grants, json_pack("{s:s, s:I}", "role",
-							role_name(who.grants[i].role), "area_id",
-							(json_int_t)who.grants[i].area_id));
+		json_array_append_new(grants,
+				      json_pack("{s:s, s:I}", "role", role_name(who.grants[i].role),
+						"area_id", (json_int_t)who.grants[i].area_id));
 	json_object_set_new(u, "grants", grants);
 	*out = u;
 	return XY_OK;

@@ -13,8 +13,8 @@
 #include "core/role.h"
 #include "store/store.h"
 
-#define SESSION_TTL (12 * 3600)
-#define THROTTLE_WINDOW (15 * 60)
+#define SESSION_TTL          (12 * 3600)
+#define THROTTLE_WINDOW      (15 * 60)
 #define THROTTLE_ACCOUNT_MAX 5
 #define THROTTLE_ADDRESS_MAX 30
 #define REGISTER_ADDRESS_MAX 60 /* self-registrations per address per window */
@@ -53,8 +53,8 @@ enum xy_kind session_login(struct store *s, const char *username, const char *pa
 			   const char *address, struct session_new *out, struct xy_err *e);
 
 /* Resolves a token to its actor and CSRF token; 401 when unknown or expired. */
-enum xy_kind session_resolve(struct store *s, const char *token, struct actor *who,
-			     char csrf[65], struct xy_err *e);
+enum xy_kind session_resolve(struct store *s, const char *token, struct actor *who, char csrf[65],
+			     struct xy_err *e);
 
 enum xy_kind session_logout(struct store *s, const char *token, struct xy_err *e);
 

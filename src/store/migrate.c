@@ -71,8 +71,8 @@ static enum xy_kind migrate_apply(struct db *db, const struct migration *list, i
 		if (rc != DB_OK || db_commit(db) != DB_OK) {
 			db_rollback(db);
 			return xy_fail(e, XY_EINTERNAL, "migration_failed", NULL,
-				       "migration %04d_%s failed: %s", list[i].version, list[i].name,
-				       db_errmsg(db));
+				       "migration %04d_%s failed: %s", list[i].version,
+				       list[i].name, db_errmsg(db));
 		}
 		done++;
 		*applied = done;

@@ -19,8 +19,7 @@ struct submit {
 	struct need_created *out;
 };
 
-static enum xy_kind submit_validate(const struct need_input *in, struct submit *c,
-				    struct xy_err *e)
+static enum xy_kind submit_validate(const struct need_input *in, struct submit *c, struct xy_err *e)
 {
 	if (in->area_id <= 0)
 		return xy_fail(e, XY_EINVALID, "area_required", "area_id", "area_id is required");
@@ -109,8 +108,9 @@ static enum xy_kind submit_tx(struct db *db, void *arg, struct xy_err *e)
 				       "only community staff record needs on behalf of residents");
 		}
 		if (c->channel == CH_SELF)
-			return xy_fail(e, XY_EINVALID, "channel_required", "channel",
-				       "say how the need reached you: visit, phone, desk or hotline");
+			return xy_fail(
+				e, XY_EINVALID, "channel_required", "channel",
+				"say how the need reached you: visit, phone, desk or hotline");
 		if (!in->on_behalf)
 			return xy_fail(e, XY_EINVALID, "on_behalf_required", "on_behalf_of",
 				       "say whom the need is recorded for (on_behalf_of.name)");
@@ -167,10 +167,10 @@ static enum xy_kind submit_tx(struct db *db, void *arg, struct xy_err *e)
 	db_bind_null(st, 8);
 	if ((rc = db_run(st)) != DB_OK)
 		return db_fail(db, rc, e);
-	json_t *data = json_pack("{s:s, s:s, s:s, s:s}", "tracking_no", c->out->tracking_no,
-				 "category", in->category, "channel",
-				 need_channel_name((enum need_channel)c->channel), "status",
-				 "submitted");
+	json_t *data =
+		json_pack("{s:s, s:s, s:s, s:s}", "tracking_no", c->out->tracking_no, "category",
+			  in->category, "channel", need_channel_name((enum need_channel)c->channel),
+			  "status", "submitted");
 	k = store_audit_append(db, c->who->user_id, a.id, "need.submitted", "need", id, data, e);
 	json_decref(data);
 	return k;
@@ -179,7 +179,7 @@ static enum xy_kind submit_tx(struct db *db, void *arg, struct xy_err *e)
 enum xy_kind need_submit(struct store *s, const struct actor *who, const struct need_input *in,
 			 struct need_created *out, struct xy_err *e)
 {
-	struct submit c = {.who = who, .in = in, .out = out};
+	struct submit c = { .who = who, .in = in, .out = out };
 	enum xy_kind k = submit_validate(in, &c, e);
 	if (k)
 		return k;
@@ -191,11 +191,14 @@ enum xy_kind need_submit(struct store *s, const struct actor *who, const struct 
 #define NEED_COLS                                                                                  \
 	"n.id, n.tracking_no, n.area_id, a.name, n.category, n.title, n.description, "             \
 	"n.beneficiaries, n.urgency, n.channel, n.status, COALESCE(n.submitter_id, 0), "           \
-	"COALESCE(n.recorded_by, 0), n.behalf_name, n.behalf_phone, COALESCE(u.display_name, ''), " \
-	"u.phone, COALESCE(n.merged_into, 0), COALESCE(n.provider_id, 0), n.reason, n.supporters, " \
+	"COALESCE(n.recorded_by, 0), n.behalf_name, n.behalf_phone, COALESCE(u.display_name, "     \
+	"''), "                                                                                    \
+	"u.phone, COALESCE(n.merged_into, 0), COALESCE(n.provider_id, 0), n.reason, "              \
+	"n.supporters, "                                                                           \
 	"n.created_at, n.updated_at, n.respond_by, n.responded_at, n.area_path "
 #define NEED_FROM                                                                                  \
-	" FROM needs n JOIN areas a ON a.id = n.area_id LEFT JOIN users u ON u.id = n.submitter_id "
+	" FROM needs n JOIN areas a ON a.id = n.area_id LEFT JOIN users u ON u.id = "              \
+	"n.submitter_id "
 
 static void set_time(json_t *o, const char *key, struct db_stmt *st, int col)
 {
@@ -230,10 +233,10 @@ static json_t *need_row_json(struct db_stmt *st, const struct actor *who, bool r
 			      (json_int_t)db_col_i64(st, 0), "tracking_no", db_col_text(st, 1),
 			      "area_id", (json_int_t)db_col_i64(st, 2), "area_name",
 			      db_col_text(st, 3), "category", db_col_text(st, 4), "title",
-			      db_col_text(st, 5), "description", db_col_text(st, 6), "beneficiaries",
-			      benef ? benef : json_array(), "urgency", db_col_text(st, 8), "channel",
-			      db_col_text(st, 9), "status", db_col_text(st, 10), "supporters",
-			      (json_int_t)db_col_i64(st, 20));
+			      db_col_text(st, 5), "description", db_col_text(st, 6),
+			      "beneficiaries", benef ? benef : json_array(), "urgency",
+			      db_col_text(st, 8), "channel", db_col_text(st, 9), "status",
+			      db_col_text(st, 10), "supporters", (json_int_t)db_col_i64(st, 20));
 	/* the person behind the need */
 	const char *name = submitter ? db_col_text(st, 15) : db_col_text(st, 13);
 	const char *phone = submitter ? db_col_text(st, 16) : db_col_text(st, 14);
@@ -371,8 +374,8 @@ enum xy_kind needs_list(struct store *s, const struct actor *who, const struct n
 		json_decref(items);
 		return db_fail(db, rc, e);
 	}
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "page",
-			 f->pg.page, "per_page", f->pg.per_page);
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "page", f->pg.page,
+			 "per_page", f->pg.per_page);
 	return XY_OK;
 }
 
@@ -467,7 +470,7 @@ enum xy_kind need_get(struct store *s, const struct actor *who, int64_t id, bool
 	db_reset(st);
 	json_t *phone = json_object_get(json_object_get(o, "submitter"), "phone");
 	if (reveal_phone && json_is_string(phone)) {
-		struct reveal r = {.who = who, .id = id, .area_id = area_id};
+		struct reveal r = { .who = who, .id = id, .area_id = area_id };
 		enum xy_kind k = store_tx(s, reveal_tx, &r, e);
 		if (k) {
 			json_decref(o);
@@ -566,10 +569,10 @@ static enum xy_kind support_tx(struct db *db, void *arg, struct xy_err *e)
 	return k;
 }
 
-enum xy_kind need_support(struct store *s, const struct actor *who, int64_t id,
-			  int64_t *supporters, struct xy_err *e)
+enum xy_kind need_support(struct store *s, const struct actor *who, int64_t id, int64_t *supporters,
+			  struct xy_err *e)
 {
-	struct support c = {.who = who, .id = id};
+	struct support c = { .who = who, .id = id };
 	enum xy_kind k = store_tx(s, support_tx, &c, e);
 	if (k == XY_OK && supporters)
 		*supporters = c.supporters;
@@ -633,10 +636,10 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 	if (!actor_may(c->who, ACT_NEED_READ, n.path))
 		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL,
 			       "need %lld is outside your area", (long long)c->id);
-	struct need_move m = {.to = (enum need_status)c->to,
-			      .reason = in->reason,
-			      .merged_into = in->merged_into,
-			      .provider_id = in->provider_id};
+	struct need_move m = { .to = (enum need_status)c->to,
+			       .reason = in->reason,
+			       .merged_into = in->merged_into,
+			       .provider_id = in->provider_id };
 	int64_t capacity = 0;
 	char provider_path[AREA_PATH_MAX] = "";
 	struct db_stmt *st;
@@ -675,10 +678,10 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 		int64_t open = db_col_i64(st, 0);
 		db_reset(st);
 		if (open >= capacity)
-			return xy_fail(e, XY_ECONFLICT, "provider_at_capacity", "provider_id",
-				       "provider %lld already holds %lld open claims (capacity %lld)",
-				       (long long)in->provider_id, (long long)open,
-				       (long long)capacity);
+			return xy_fail(
+				e, XY_ECONFLICT, "provider_at_capacity", "provider_id",
+				"provider %lld already holds %lld open claims (capacity %lld)",
+				(long long)in->provider_id, (long long)open, (long long)capacity);
 	}
 
 	int64_t provider = c->to == NEED_CLAIMED     ? in->provider_id
@@ -726,12 +729,13 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 enum xy_kind need_transition(struct store *s, const struct actor *who, int64_t id,
 			     const struct need_transition_input *in, struct xy_err *e)
 {
-	struct move c = {.who = who, .id = id, .in = in};
+	struct move c = { .who = who, .id = id, .in = in };
 	if (!in->to)
 		return xy_fail(e, XY_EINVALID, "to_required", "to", "say which state to move to");
 	c.to = need_status_parse(in->to);
 	if (c.to < 0)
-		return xy_fail(e, XY_EINVALID, "invalid_status", "to", "unknown state '%s'", in->to);
+		return xy_fail(e, XY_EINVALID, "invalid_status", "to", "unknown state '%s'",
+			       in->to);
 	return store_tx(s, move_tx, &c, e);
 }
 
@@ -768,7 +772,8 @@ enum xy_kind needs_stats(struct store *s, const struct actor *who, int64_t area_
 		db_bind_i64(st, 3, from);
 		db_bind_i64(st, 4, to);
 		while ((rc = db_step(st)) == DB_ROW)
-			json_object_set_new(by, db_col_text(st, 0), json_integer(db_col_i64(st, 1)));
+			json_object_set_new(by, db_col_text(st, 0),
+					    json_integer(db_col_i64(st, 1)));
 		db_reset(st);
 	}
 	if (rc != DB_DONE) {

@@ -48,8 +48,8 @@ enum xy_kind need_get(struct store *s, const struct actor *who, int64_t id, bool
 		      json_t **out, struct xy_err *e);
 
 /* A resident's +1, once per resident; *supporters gets the new count. */
-enum xy_kind need_support(struct store *s, const struct actor *who, int64_t id,
-			  int64_t *supporters, struct xy_err *e);
+enum xy_kind need_support(struct store *s, const struct actor *who, int64_t id, int64_t *supporters,
+			  struct xy_err *e);
 
 struct need_transition_input {
 	const char *to, *reason;

@@ -119,7 +119,7 @@ enum xy_kind provider_create(struct store *s, const struct actor *who,
 	enum xy_kind k = provider_validate(in, e);
 	if (k)
 		return k;
-	struct pnew c = {.who = who, .in = in};
+	struct pnew c = { .who = who, .in = in };
 	k = store_tx(s, provider_tx, &c, e);
 	if (k == XY_OK && id)
 		*id = c.id;
@@ -227,8 +227,8 @@ enum xy_kind providers_list(struct store *s, const struct actor *who,
 		json_decref(items);
 		return db_fail(db, rc, e);
 	}
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "page",
-			 f->pg.page, "per_page", f->pg.per_page);
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "page", f->pg.page,
+			 "per_page", f->pg.per_page);
 	return XY_OK;
 }
 

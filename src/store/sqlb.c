@@ -34,7 +34,7 @@ static void add(struct sqlb *b, const char *frag, const char *text, int64_t i, i
 			snprintf(num, sizeof num, "$%d", idx);
 			sqlb_raw(b, num);
 		} else {
-			char one[2] = {*c, 0};
+			char one[2] = { *c, 0 };
 			sqlb_raw(b, one);
 		}
 	}

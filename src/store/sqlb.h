@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#define SQLB_MAX 2048
+#define SQLB_MAX    2048
 #define SQLB_PARAMS 16
 
 struct sqlb {

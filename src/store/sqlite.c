@@ -28,9 +28,8 @@ static int classify(int rc)
 static int sq_open(const char *target, void **out, char *err, size_t errlen)
 {
 	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-						     SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(
+		target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 		sqlite3_close(h);

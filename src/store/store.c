@@ -9,8 +9,8 @@
 #include "store/migrate.h"
 
 #define STORE_MAX_CONNS 256
-#define WRITER_BATCH 256
-#define TX_RETRIES 50
+#define WRITER_BATCH    256
+#define TX_RETRIES      50
 
 struct tx_job {
 	store_tx_fn fn;
@@ -118,7 +118,7 @@ enum xy_kind store_migrate(struct store *s, int *applied, struct xy_err *e)
 
 static void nap(int attempt)
 {
-	struct timespec ts = {0, (long)(1 + attempt) * 2000000L};
+	struct timespec ts = { 0, (long)(1 + attempt) * 2000000L };
 	nanosleep(&ts, NULL);
 }
 
@@ -255,7 +255,7 @@ enum xy_kind store_tx(struct store *s, store_tx_fn fn, void *ctx, struct xy_err 
 			return e->kind;
 		return tx_inline(db, fn, ctx, e);
 	}
-	struct tx_job job = {.fn = fn, .ctx = ctx, .err = e};
+	struct tx_job job = { .fn = fn, .ctx = ctx, .err = e };
 	pthread_mutex_lock(&s->mu);
 	if (s->queue_tail)
 		s->queue_tail->next = &job;

@@ -30,7 +30,7 @@ struct page {
 	int page, per_page;
 };
 #define PAGE_DEFAULT 20
-#define PAGE_MAX 100
+#define PAGE_MAX     100
 
 /* Opens the database and checks it can be reached; does not migrate. */
 struct store *store_open(const char *target, struct xy_err *e);

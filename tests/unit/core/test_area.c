@@ -16,7 +16,7 @@ static void test_kind_round_trip(void **state)
 {
 	(void)state;
 	static const char *const want[AREA_KIND_COUNT] = {
-	    "province", "city", "district", "street", "community", "compound",
+		"province", "city", "district", "street", "community", "compound",
 	};
 	for (int k = 0; k < AREA_KIND_COUNT; k++) {
 		assert_string_equal(area_kind_name((enum area_kind)k), want[k]);
@@ -192,10 +192,28 @@ static void test_upper_range_matches_within(void **state)
 {
 	(void)state;
 	static const char *const paths[] = {
-	    "/",           "/1/",          "/1/2/",         "/1/2/3/",        "/1/23/", "/1/23/4/",
-	    "/10/",        "/10/1/",       "/100/",         "/12/",           "/2/",    "/9/",
-	    "/1/9999/",    "/1/2/3/45/",   "/1/2/30/",      "/1/0/",          "/11/",   "/1/2/39/",
-	    "/1/2/3/4/5/", "/1/2/3/4/50/", "/1/2/3/4/5/6/", "/1/2/3/4/50/6/",
+		"/",
+		"/1/",
+		"/1/2/",
+		"/1/2/3/",
+		"/1/23/",
+		"/1/23/4/",
+		"/10/",
+		"/10/1/",
+		"/100/",
+		"/12/",
+		"/2/",
+		"/9/",
+		"/1/9999/",
+		"/1/2/3/45/",
+		"/1/2/30/",
+		"/1/0/",
+		"/11/",
+		"/1/2/39/",
+		"/1/2/3/4/5/",
+		"/1/2/3/4/50/",
+		"/1/2/3/4/5/6/",
+		"/1/2/3/4/50/6/",
 	};
 	const size_t n = sizeof paths / sizeof *paths;
 	for (size_t i = 0; i < n; i++) {
@@ -206,7 +224,7 @@ static void test_upper_range_matches_within(void **state)
 			bool within = area_path_within(paths[i], paths[j]);
 			if (in_range != within)
 				fail_msg("%s in [%s, %s): range says %d, within says %d", paths[j],
-				         paths[i], up, in_range, within);
+					 paths[i], up, in_range, within);
 		}
 	}
 }
@@ -286,27 +304,27 @@ static void test_prefix_depth_consistent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_kind_round_trip),
-	    cmocka_unit_test(test_kind_parse_unknown),
-	    cmocka_unit_test(test_child_root_only_province),
-	    cmocka_unit_test(test_child_chain),
-	    cmocka_unit_test(test_child_refusals),
-	    cmocka_unit_test(test_child_sweep),
-	    cmocka_unit_test(test_make_root_and_child),
-	    cmocka_unit_test(test_make_big_id),
-	    cmocka_unit_test(test_make_exact_fit),
-	    cmocka_unit_test(test_make_too_deep),
-	    cmocka_unit_test(test_within_self_and_descendants),
-	    cmocka_unit_test(test_within_not_ancestors),
-	    cmocka_unit_test(test_within_prefix_trap),
-	    cmocka_unit_test(test_within_empty_ancestor),
-	    cmocka_unit_test(test_upper_values),
-	    cmocka_unit_test(test_upper_range_matches_within),
-	    cmocka_unit_test(test_depth),
-	    cmocka_unit_test(test_prefix_values),
-	    cmocka_unit_test(test_prefix_too_shallow),
-	    cmocka_unit_test(test_prefix_buffer),
-	    cmocka_unit_test(test_prefix_depth_consistent),
+		cmocka_unit_test(test_kind_round_trip),
+		cmocka_unit_test(test_kind_parse_unknown),
+		cmocka_unit_test(test_child_root_only_province),
+		cmocka_unit_test(test_child_chain),
+		cmocka_unit_test(test_child_refusals),
+		cmocka_unit_test(test_child_sweep),
+		cmocka_unit_test(test_make_root_and_child),
+		cmocka_unit_test(test_make_big_id),
+		cmocka_unit_test(test_make_exact_fit),
+		cmocka_unit_test(test_make_too_deep),
+		cmocka_unit_test(test_within_self_and_descendants),
+		cmocka_unit_test(test_within_not_ancestors),
+		cmocka_unit_test(test_within_prefix_trap),
+		cmocka_unit_test(test_within_empty_ancestor),
+		cmocka_unit_test(test_upper_values),
+		cmocka_unit_test(test_upper_range_matches_within),
+		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_prefix_values),
+		cmocka_unit_test(test_prefix_too_shallow),
+		cmocka_unit_test(test_prefix_buffer),
+		cmocka_unit_test(test_prefix_depth_consistent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

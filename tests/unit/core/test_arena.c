@@ -35,7 +35,7 @@ static void test_alloc_zeroed_and_aligned(void **state)
 	(void)state;
 	struct arena a;
 	arena_init(&a, 1 << 20);
-	static const size_t sizes[] = {1, 3, 15, 16, 17, 31, 100, 1000, 4097};
+	static const size_t sizes[] = { 1, 3, 15, 16, 17, 31, 100, 1000, 4097 };
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
 		unsigned char *p = arena_alloc(&a, sizes[i]);
 		assert_non_null(p);
@@ -174,7 +174,7 @@ static void expect_refused_after_small(size_t n)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		/* die of the signal itself, not through the test runner's handlers */
-		static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+		static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
 			signal(sigs[i], SIG_DFL);
 		struct arena a;
@@ -189,11 +189,11 @@ static void expect_refused_after_small(size_t n)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (WIFSIGNALED(status))
 		fail_msg("arena_alloc(%zu) after a 16-byte allocation crashed (signal %d)", n,
-		         WTERMSIG(status));
+			 WTERMSIG(status));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail_msg("arena_alloc(%zu) after a 16-byte allocation was not refused cleanly "
-		         "(exit status %d)",
-		         n, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+			 "(exit status %d)",
+			 n, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 static void test_cap_no_wraparound(void **state)
@@ -249,7 +249,7 @@ static void test_strndup(void **state)
 	s = arena_strndup(&a, "abcdef", 0);
 	assert_string_equal(s, "");
 	/* copies exactly n bytes, even without a NUL after them */
-	char raw[4] = {'w', 'x', 'y', 'z'};
+	char raw[4] = { 'w', 'x', 'y', 'z' };
 	s = arena_strndup(&a, raw, 4);
 	assert_string_equal(s, "wxyz");
 	arena_release(&a);
@@ -311,23 +311,23 @@ static void test_printf_over_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_alloc_zeroed_and_aligned),
-	    cmocka_unit_test(test_alloc_distinct_blocks),
-	    cmocka_unit_test(test_alloc_reuses_dirty_memory_zeroed),
-	    cmocka_unit_test(test_alloc_bigger_than_chunk),
-	    cmocka_unit_test(test_cap_exact),
-	    cmocka_unit_test(test_cap_counts_rounding),
-	    cmocka_unit_test(test_cap_refusal_changes_nothing),
-	    cmocka_unit_test(test_cap_zero),
-	    cmocka_unit_test(test_cap_large_request),
-	    cmocka_unit_test(test_cap_no_wraparound),
-	    cmocka_unit_test(test_release_resets),
-	    cmocka_unit_test(test_strdup),
-	    cmocka_unit_test(test_strndup),
-	    cmocka_unit_test(test_strdup_over_cap),
-	    cmocka_unit_test(test_printf),
-	    cmocka_unit_test(test_printf_long),
-	    cmocka_unit_test(test_printf_over_cap),
+		cmocka_unit_test(test_alloc_zeroed_and_aligned),
+		cmocka_unit_test(test_alloc_distinct_blocks),
+		cmocka_unit_test(test_alloc_reuses_dirty_memory_zeroed),
+		cmocka_unit_test(test_alloc_bigger_than_chunk),
+		cmocka_unit_test(test_cap_exact),
+		cmocka_unit_test(test_cap_counts_rounding),
+		cmocka_unit_test(test_cap_refusal_changes_nothing),
+		cmocka_unit_test(test_cap_zero),
+		cmocka_unit_test(test_cap_large_request),
+		cmocka_unit_test(test_cap_no_wraparound),
+		cmocka_unit_test(test_release_resets),
+		cmocka_unit_test(test_strdup),
+		cmocka_unit_test(test_strndup),
+		cmocka_unit_test(test_strdup_over_cap),
+		cmocka_unit_test(test_printf),
+		cmocka_unit_test(test_printf_long),
+		cmocka_unit_test(test_printf_over_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,7 +69,8 @@ static void test_canonical_format(void **state)
 	(void)state;
 	struct audit_event ev = sample();
 	char *c = audit_canonical(&ev);
-	assert_string_equal(c, "v2|1|1700000000|7|42|6:/1/42/|15:need.transition|4:need|99|36:" DATA1);
+	assert_string_equal(c,
+			    "v2|1|1700000000|7|42|6:/1/42/|15:need.transition|4:need|99|36:" DATA1);
 	free(c);
 }
 
@@ -86,7 +87,7 @@ static void test_canonical_zeros_and_extremes(void **state)
 	ev.data = "{}";
 	char *c = audit_canonical(&ev);
 	assert_string_equal(c, "v2|9223372036854775807|-1|0|0|0:|15:need.transition|4:need|"
-	                       "-9223372036854775808|2:{}");
+			       "-9223372036854775808|2:{}");
 	free(c);
 }
 
@@ -110,7 +111,7 @@ static void test_canonical_utf8_data(void **state)
 	ev.data = "{\"name\":\"九眼桥社区\"}";
 	char *c = audit_canonical(&ev);
 	assert_string_equal(c, "v2|1|1700000000|7|42|6:/1/42/|15:need.transition|4:need|99|26:"
-	                       "{\"name\":\"九眼桥社区\"}");
+			       "{\"name\":\"九眼桥社区\"}");
 	free(c);
 }
 
@@ -132,7 +133,7 @@ static void test_known_vector_literal(void **state)
 	struct audit_event ev = sample();
 	audit_seal(&ev);
 	assert_string_equal(ev.hash,
-	                    "c053461da6cc78abf2a849f07a5057fb8b51ca179bb401ac77cd36465863b0d3");
+			    "c053461da6cc78abf2a849f07a5057fb8b51ca179bb401ac77cd36465863b0d3");
 }
 
 static void test_known_vector_independent(void **state)
@@ -144,9 +145,9 @@ static void test_known_vector_independent(void **state)
 	audit_seal(&ev);
 	char want[65];
 	independent_hash(ev.prev_hash,
-	                 "v2|1|1700000000|7|42|6:/1/42/|15:need.transition|4:need|99|31:"
-	                 "{\"reason\":\"不在服务范围\"}",
-	                 want);
+			 "v2|1|1700000000|7|42|6:/1/42/|15:need.transition|4:need|99|31:"
+			 "{\"reason\":\"不在服务范围\"}",
+			 want);
 	assert_string_equal(ev.hash, want);
 }
 
@@ -306,7 +307,7 @@ static void test_columns_not_ambiguous(void **state)
 	memcpy(b.hash, a.hash, sizeof b.hash);
 	if (same || audit_check(&b))
 		fail_msg("action/entity \"need.transition|need\"/\"x\" and "
-		         "\"need.transition\"/\"need|x\" seal to the same hash");
+			 "\"need.transition\"/\"need|x\" seal to the same hash");
 }
 
 static void test_chain_links(void **state)
@@ -364,9 +365,10 @@ static void test_large_data(void **state)
 	char want[65];
 	independent_hash(ev.prev_hash, c, want);
 	assert_string_equal(ev.hash, want);
-	assert_int_equal(strlen(c), strlen("v2|1|1700000000|7|42|6:/1/42/|15:need.transition|4:need|"
-	                                   "99|100002:") +
-	                                n + 2);
+	assert_int_equal(strlen(c),
+			 strlen("v2|1|1700000000|7|42|6:/1/42/|15:need.transition|4:need|"
+				"99|100002:") +
+				 n + 2);
 	free(c);
 	data[500] = 'x';
 	assert_false(audit_check(&ev));
@@ -376,31 +378,31 @@ static void test_large_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_canonical_format),
-	    cmocka_unit_test(test_canonical_zeros_and_extremes),
-	    cmocka_unit_test(test_canonical_excludes_hashes),
-	    cmocka_unit_test(test_canonical_utf8_data),
-	    cmocka_unit_test(test_seal_then_check),
-	    cmocka_unit_test(test_known_vector_literal),
-	    cmocka_unit_test(test_known_vector_independent),
-	    cmocka_unit_test(test_seal_deterministic),
-	    cmocka_unit_test(test_check_rejects_uppercase_hash),
-	    cmocka_unit_test(test_check_rejects_empty_hash),
-	    cmocka_unit_test(test_change_id),
-	    cmocka_unit_test(test_change_at),
-	    cmocka_unit_test(test_change_actor),
-	    cmocka_unit_test(test_change_area),
-	    cmocka_unit_test(test_change_area_path),
-	    cmocka_unit_test(test_change_action),
-	    cmocka_unit_test(test_change_entity),
-	    cmocka_unit_test(test_change_entity_id),
-	    cmocka_unit_test(test_change_data),
-	    cmocka_unit_test(test_change_prev_hash),
-	    cmocka_unit_test(test_change_hash),
-	    cmocka_unit_test(test_columns_not_ambiguous),
-	    cmocka_unit_test(test_chain_links),
-	    cmocka_unit_test(test_same_content_different_prev),
-	    cmocka_unit_test(test_large_data),
+		cmocka_unit_test(test_canonical_format),
+		cmocka_unit_test(test_canonical_zeros_and_extremes),
+		cmocka_unit_test(test_canonical_excludes_hashes),
+		cmocka_unit_test(test_canonical_utf8_data),
+		cmocka_unit_test(test_seal_then_check),
+		cmocka_unit_test(test_known_vector_literal),
+		cmocka_unit_test(test_known_vector_independent),
+		cmocka_unit_test(test_seal_deterministic),
+		cmocka_unit_test(test_check_rejects_uppercase_hash),
+		cmocka_unit_test(test_check_rejects_empty_hash),
+		cmocka_unit_test(test_change_id),
+		cmocka_unit_test(test_change_at),
+		cmocka_unit_test(test_change_actor),
+		cmocka_unit_test(test_change_area),
+		cmocka_unit_test(test_change_area_path),
+		cmocka_unit_test(test_change_action),
+		cmocka_unit_test(test_change_entity),
+		cmocka_unit_test(test_change_entity_id),
+		cmocka_unit_test(test_change_data),
+		cmocka_unit_test(test_change_prev_hash),
+		cmocka_unit_test(test_change_hash),
+		cmocka_unit_test(test_columns_not_ambiguous),
+		cmocka_unit_test(test_chain_links),
+		cmocka_unit_test(test_same_content_different_prev),
+		cmocka_unit_test(test_large_data),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

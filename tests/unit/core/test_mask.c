@@ -183,22 +183,22 @@ static void test_name_buffer_zero(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_phone_mobile),
-	    cmocka_unit_test(test_phone_international),
-	    cmocka_unit_test(test_phone_with_separators),
-	    cmocka_unit_test(test_phone_short_keeps_first_and_last),
-	    cmocka_unit_test(test_phone_landline_8_digits),
-	    cmocka_unit_test(test_phone_mobile_hides_four),
-	    cmocka_unit_test(test_phone_tiny),
-	    cmocka_unit_test(test_phone_buffer_cap),
-	    cmocka_unit_test(test_name_chinese),
-	    cmocka_unit_test(test_name_at_most_three_stars),
-	    cmocka_unit_test(test_name_one_character),
-	    cmocka_unit_test(test_name_latin),
-	    cmocka_unit_test(test_name_four_byte_first),
-	    cmocka_unit_test(test_name_empty),
-	    cmocka_unit_test(test_name_hides_rest),
-	    cmocka_unit_test(test_name_buffer_zero),
+		cmocka_unit_test(test_phone_mobile),
+		cmocka_unit_test(test_phone_international),
+		cmocka_unit_test(test_phone_with_separators),
+		cmocka_unit_test(test_phone_short_keeps_first_and_last),
+		cmocka_unit_test(test_phone_landline_8_digits),
+		cmocka_unit_test(test_phone_mobile_hides_four),
+		cmocka_unit_test(test_phone_tiny),
+		cmocka_unit_test(test_phone_buffer_cap),
+		cmocka_unit_test(test_name_chinese),
+		cmocka_unit_test(test_name_at_most_three_stars),
+		cmocka_unit_test(test_name_one_character),
+		cmocka_unit_test(test_name_latin),
+		cmocka_unit_test(test_name_four_byte_first),
+		cmocka_unit_test(test_name_empty),
+		cmocka_unit_test(test_name_hides_rest),
+		cmocka_unit_test(test_name_buffer_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

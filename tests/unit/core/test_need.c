@@ -66,11 +66,11 @@ static struct actor resident(int64_t uid, const char *compound, const char *comm
 /* A need submitted by UID_RESIDENT in compound A, in the given status. */
 static struct need_facts facts(enum need_status s)
 {
-	struct need_facts n = {.status = s,
-	                       .area_path = COMPOUND_A,
-	                       .submitter_id = UID_RESIDENT,
-	                       .channel = CH_SELF,
-	                       .claim_user_id = 0};
+	struct need_facts n = { .status = s,
+				.area_path = COMPOUND_A,
+				.submitter_id = UID_RESIDENT,
+				.channel = CH_SELF,
+				.claim_user_id = 0 };
 	return n;
 }
 
@@ -100,7 +100,7 @@ static struct need_move move_full(enum need_status to, int64_t provider_user)
 }
 
 static void expect_err(enum xy_kind got, const struct xy_err *e, enum xy_kind kind,
-                       const char *code, const char *field)
+		       const char *code, const char *field)
 {
 	assert_int_equal(got, kind);
 	assert_int_equal(e->kind, kind);
@@ -118,18 +118,18 @@ static int documented_edge(int from, int to)
 	static const struct {
 		int from, to, act;
 	} doc[] = {
-	    {NEED_SUBMITTED, NEED_ACCEPTED, ACT_NEED_TRIAGE},
-	    {NEED_SUBMITTED, NEED_REJECTED, ACT_NEED_TRIAGE},
-	    {NEED_SUBMITTED, NEED_MERGED, ACT_NEED_TRIAGE},
-	    {NEED_ACCEPTED, NEED_WISH_OPEN, ACT_NEED_PUBLISH},
-	    {NEED_ACCEPTED, NEED_REJECTED, ACT_NEED_TRIAGE},
-	    {NEED_ACCEPTED, NEED_MERGED, ACT_NEED_TRIAGE},
-	    {NEED_ACCEPTED, NEED_IN_PROJECT, ACT_NEED_TRIAGE},
-	    {NEED_WISH_OPEN, NEED_CLAIMED, ACT_NEED_CLAIM},
-	    {NEED_WISH_OPEN, NEED_ACCEPTED, ACT_NEED_PUBLISH},
-	    {NEED_CLAIMED, NEED_FULFILLED, ACT_NEED_FULFIL},
-	    {NEED_CLAIMED, NEED_WISH_OPEN, ACT_NEED_CLAIM},
-	    {NEED_FULFILLED, NEED_CONFIRMED, ACT_NEED_CONFIRM},
+		{ NEED_SUBMITTED, NEED_ACCEPTED, ACT_NEED_TRIAGE },
+		{ NEED_SUBMITTED, NEED_REJECTED, ACT_NEED_TRIAGE },
+		{ NEED_SUBMITTED, NEED_MERGED, ACT_NEED_TRIAGE },
+		{ NEED_ACCEPTED, NEED_WISH_OPEN, ACT_NEED_PUBLISH },
+		{ NEED_ACCEPTED, NEED_REJECTED, ACT_NEED_TRIAGE },
+		{ NEED_ACCEPTED, NEED_MERGED, ACT_NEED_TRIAGE },
+		{ NEED_ACCEPTED, NEED_IN_PROJECT, ACT_NEED_TRIAGE },
+		{ NEED_WISH_OPEN, NEED_CLAIMED, ACT_NEED_CLAIM },
+		{ NEED_WISH_OPEN, NEED_ACCEPTED, ACT_NEED_PUBLISH },
+		{ NEED_CLAIMED, NEED_FULFILLED, ACT_NEED_FULFIL },
+		{ NEED_CLAIMED, NEED_WISH_OPEN, ACT_NEED_CLAIM },
+		{ NEED_FULFILLED, NEED_CONFIRMED, ACT_NEED_CONFIRM },
 	};
 	for (size_t i = 0; i < sizeof doc / sizeof *doc; i++)
 		if (doc[i].from == from && doc[i].to == to)
@@ -169,8 +169,8 @@ static void test_edge_sweep_all_pairs(void **state)
 			int got = need_edge_action((enum need_status)from, (enum need_status)to);
 			if (got != want)
 				fail_msg("edge %s -> %s: action %d, documented %d",
-				         need_status_name((enum need_status)from),
-				         need_status_name((enum need_status)to), got, want);
+					 need_status_name((enum need_status)from),
+					 need_status_name((enum need_status)to), got, want);
 			edges += got >= 0;
 		}
 	assert_int_equal(edges, 12);
@@ -188,13 +188,13 @@ static void test_closed_states(void **state)
 	(void)state;
 	for (int s = 0; s < NEED_STATUS_COUNT; s++) {
 		bool want = s == NEED_REJECTED || s == NEED_MERGED || s == NEED_CONFIRMED ||
-		            s == NEED_IN_PROJECT;
+			    s == NEED_IN_PROJECT;
 		assert_int_equal(need_status_closed((enum need_status)s), want);
 		if (want)
 			for (int to = 0; to < NEED_STATUS_COUNT; to++)
 				assert_int_equal(
-				    need_edge_action((enum need_status)s, (enum need_status)to),
-				    -1);
+					need_edge_action((enum need_status)s, (enum need_status)to),
+					-1);
 	}
 }
 
@@ -211,8 +211,8 @@ static void test_status_round_trip(void **state)
 {
 	(void)state;
 	static const char *const want[NEED_STATUS_COUNT] = {
-	    "submitted", "accepted",  "rejected",  "merged",     "wish_open",
-	    "claimed",   "fulfilled", "confirmed", "in_project",
+		"submitted", "accepted",  "rejected",  "merged",     "wish_open",
+		"claimed",   "fulfilled", "confirmed", "in_project",
 	};
 	for (int s = 0; s < NEED_STATUS_COUNT; s++) {
 		assert_string_equal(need_status_name((enum need_status)s), want[s]);
@@ -236,7 +236,7 @@ static void test_status_parse_unknown(void **state)
 static void test_channel_round_trip(void **state)
 {
 	(void)state;
-	static const char *const want[CH_COUNT] = {"self", "visit", "phone", "desk", "hotline"};
+	static const char *const want[CH_COUNT] = { "self", "visit", "phone", "desk", "hotline" };
 	for (int c = 0; c < CH_COUNT; c++) {
 		assert_string_equal(need_channel_name((enum need_channel)c), want[c]);
 		assert_int_equal(need_channel_parse(want[c]), c);
@@ -250,7 +250,7 @@ static void test_channel_round_trip(void **state)
 static void test_urgency_round_trip(void **state)
 {
 	(void)state;
-	static const char *const want[URG_COUNT] = {"low", "normal", "high"};
+	static const char *const want[URG_COUNT] = { "low", "normal", "high" };
 	for (int u = 0; u < URG_COUNT; u++) {
 		assert_string_equal(need_urgency_name((enum need_urgency)u), want[u]);
 		assert_int_equal(need_urgency_parse(want[u]), u);
@@ -264,8 +264,8 @@ static void test_urgency_round_trip(void **state)
 static void test_beneficiaries(void **state)
 {
 	(void)state;
-	static const char *const ok[] = {"elderly",  "children",   "youth",    "women",
-	                                 "disabled", "low_income", "families", "all"};
+	static const char *const ok[] = { "elderly",  "children",   "youth",    "women",
+					  "disabled", "low_income", "families", "all" };
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
 		assert_true(need_beneficiary_ok(ok[i]));
 	assert_false(need_beneficiary_ok(NULL));
@@ -297,13 +297,13 @@ static void test_authorize_sweep_secretary(void **state)
 			if (documented_edge(from, to) < 0) {
 				if (k != XY_ECONFLICT || strcmp(e.code, "illegal_transition") != 0)
 					fail_msg("%s -> %s: got %d %s, want 409 illegal_transition",
-					         need_status_name((enum need_status)from),
-					         need_status_name((enum need_status)to), k, e.code);
+						 need_status_name((enum need_status)from),
+						 need_status_name((enum need_status)to), k, e.code);
 				assert_string_equal(e.field, "to");
 			} else if (k != XY_OK) {
 				fail_msg("%s -> %s: refused with %s (%s)",
-				         need_status_name((enum need_status)from),
-				         need_status_name((enum need_status)to), e.code, e.message);
+					 need_status_name((enum need_status)from),
+					 need_status_name((enum need_status)to), e.code, e.message);
 			}
 		}
 }
@@ -343,7 +343,7 @@ static void test_authorize_in_project_only_from_accepted(void **state)
 			continue;
 		struct need_facts n = facts((enum need_status)s);
 		expect_err(need_authorize(&sec, &n, &m, &e), &e, XY_ECONFLICT, "illegal_transition",
-		           "to");
+			   "to");
 	}
 }
 
@@ -489,13 +489,13 @@ static void test_authorize_readers_cannot_move(void **state)
 	struct actor sup = actor_one(UID_SUPERVISOR, ROLE_STREET_SUPERVISOR, STREET);
 	struct actor adm = actor_one(UID_ADMIN, ROLE_ADMIN, "/1/");
 	struct actor ev = actor_one(UID_EVALUATOR, ROLE_EVALUATOR, COMM_A);
-	const struct actor *who[] = {&sup, &adm, &ev};
+	const struct actor *who[] = { &sup, &adm, &ev };
 	struct need_facts n = facts(NEED_SUBMITTED);
 	struct need_move m = move_to(NEED_ACCEPTED);
 	struct xy_err e;
 	for (size_t i = 0; i < sizeof who / sizeof *who; i++)
 		expect_err(need_authorize(who[i], &n, &m, &e), &e, XY_EFORBIDDEN, "forbidden",
-		           "to");
+			   "to");
 }
 
 static void test_authorize_provider_cannot_triage(void **state)
@@ -519,10 +519,10 @@ static void test_authorize_reject_needs_reason(void **state)
 		struct need_facts n = facts((enum need_status)from);
 		struct need_move m = move_to(NEED_REJECTED);
 		expect_err(need_authorize(&w, &n, &m, &e), &e, XY_EINVALID, "reason_required",
-		           "reason");
+			   "reason");
 		m.reason = "";
 		expect_err(need_authorize(&w, &n, &m, &e), &e, XY_EINVALID, "reason_required",
-		           "reason");
+			   "reason");
 		m.reason = "不在本社区服务范围";
 		assert_int_equal(need_authorize(&w, &n, &m, &e), XY_OK);
 	}
@@ -580,10 +580,10 @@ static void test_authorize_merge_needs_target(void **state)
 		struct need_facts n = facts((enum need_status)from);
 		struct need_move m = move_to(NEED_MERGED);
 		expect_err(need_authorize(&w, &n, &m, &e), &e, XY_EINVALID, "merged_into_required",
-		           "merged_into");
+			   "merged_into");
 		m.merged_into = -5;
 		expect_err(need_authorize(&w, &n, &m, &e), &e, XY_EINVALID, "merged_into_required",
-		           "merged_into");
+			   "merged_into");
 		m.merged_into = 42;
 		assert_int_equal(need_authorize(&w, &n, &m, &e), XY_OK);
 	}
@@ -598,13 +598,13 @@ static void test_authorize_claim_needs_provider(void **state)
 	struct need_move m = move_to(NEED_CLAIMED);
 	struct xy_err e;
 	expect_err(need_authorize(&w, &n, &m, &e), &e, XY_EINVALID, "provider_required",
-	           "provider_id");
+		   "provider_id");
 	m.provider_user_id = UID_PROVIDER;
 	expect_err(need_authorize(&p, &n, &m, &e), &e, XY_EINVALID, "provider_required",
-	           "provider_id");
+		   "provider_id");
 	m.provider_id = -1;
 	expect_err(need_authorize(&p, &n, &m, &e), &e, XY_EINVALID, "provider_required",
-	           "provider_id");
+		   "provider_id");
 }
 
 /* ---- need_authorize: ownership -------------------------------------------------------- */
@@ -631,13 +631,13 @@ static void test_authorize_provider_claims_for_other(void **state)
 	struct xy_err e;
 	struct need_move m = move_full(NEED_CLAIMED, UID_OTHER_PROVIDER);
 	expect_err(need_authorize(&p, &n, &m, &e), &e, XY_EFORBIDDEN, "not_your_provider",
-	           "provider_id");
+		   "provider_id");
 	expect_err(need_authorize(&v, &n, &m, &e), &e, XY_EFORBIDDEN, "not_your_provider",
-	           "provider_id");
+		   "provider_id");
 	/* a provider without an account is not "yours" either */
 	m = move_full(NEED_CLAIMED, 0);
 	expect_err(need_authorize(&p, &n, &m, &e), &e, XY_EFORBIDDEN, "not_your_provider",
-	           "provider_id");
+		   "provider_id");
 }
 
 static void test_authorize_worker_claims_for_any_provider(void **state)
@@ -786,56 +786,56 @@ static void test_authorize_grant_priority_for_claim(void **state)
 	grant_add(&a, ROLE_WORKER, COMM_B, COMM_B);
 	grant_add(&a, ROLE_PROVIDER, COMM_A, COMM_A);
 	expect_err(need_authorize(&a, &n, &m, &e), &e, XY_EFORBIDDEN, "not_your_provider",
-	           "provider_id");
+		   "provider_id");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_edges_triage),
-	    cmocka_unit_test(test_edges_wish),
-	    cmocka_unit_test(test_edge_sweep_all_pairs),
-	    cmocka_unit_test(test_no_self_loops),
-	    cmocka_unit_test(test_closed_states),
-	    cmocka_unit_test(test_nothing_returns_to_submitted),
-	    cmocka_unit_test(test_status_round_trip),
-	    cmocka_unit_test(test_status_parse_unknown),
-	    cmocka_unit_test(test_channel_round_trip),
-	    cmocka_unit_test(test_urgency_round_trip),
-	    cmocka_unit_test(test_beneficiaries),
-	    cmocka_unit_test(test_authorize_sweep_secretary),
-	    cmocka_unit_test(test_authorize_illegal_names_states),
-	    cmocka_unit_test(test_authorize_in_project_needs_project),
-	    cmocka_unit_test(test_authorize_in_project_only_from_accepted),
-	    cmocka_unit_test(test_authorize_by_project_keeps_role_check),
-	    cmocka_unit_test(test_authorize_null_err_ok),
-	    cmocka_unit_test(test_authorize_worker_triages),
-	    cmocka_unit_test(test_authorize_worker_of_other_community),
-	    cmocka_unit_test(test_authorize_prefix_trap),
-	    cmocka_unit_test(test_authorize_worker_of_compound_not_community),
-	    cmocka_unit_test(test_authorize_no_grants),
-	    cmocka_unit_test(test_authorize_resident_cannot_triage),
-	    cmocka_unit_test(test_authorize_resident_cannot_publish_or_claim),
-	    cmocka_unit_test(test_authorize_worker_cannot_publish),
-	    cmocka_unit_test(test_authorize_readers_cannot_move),
-	    cmocka_unit_test(test_authorize_provider_cannot_triage),
-	    cmocka_unit_test(test_authorize_reject_needs_reason),
-	    cmocka_unit_test(test_authorize_reject_reason_limits),
-	    cmocka_unit_test(test_authorize_optional_reason_checked),
-	    cmocka_unit_test(test_authorize_merge_needs_target),
-	    cmocka_unit_test(test_authorize_claim_needs_provider),
-	    cmocka_unit_test(test_authorize_provider_claims_own),
-	    cmocka_unit_test(test_authorize_provider_claims_for_other),
-	    cmocka_unit_test(test_authorize_worker_claims_for_any_provider),
-	    cmocka_unit_test(test_authorize_provider_other_community),
-	    cmocka_unit_test(test_authorize_release_claim),
-	    cmocka_unit_test(test_authorize_fulfil),
-	    cmocka_unit_test(test_authorize_resident_confirms_own),
-	    cmocka_unit_test(test_authorize_resident_confirms_neighbours),
-	    cmocka_unit_test(test_authorize_resident_other_community),
-	    cmocka_unit_test(test_authorize_staff_confirm),
-	    cmocka_unit_test(test_authorize_worker_resident_confirms_own),
-	    cmocka_unit_test(test_authorize_grant_priority_for_claim),
+		cmocka_unit_test(test_edges_triage),
+		cmocka_unit_test(test_edges_wish),
+		cmocka_unit_test(test_edge_sweep_all_pairs),
+		cmocka_unit_test(test_no_self_loops),
+		cmocka_unit_test(test_closed_states),
+		cmocka_unit_test(test_nothing_returns_to_submitted),
+		cmocka_unit_test(test_status_round_trip),
+		cmocka_unit_test(test_status_parse_unknown),
+		cmocka_unit_test(test_channel_round_trip),
+		cmocka_unit_test(test_urgency_round_trip),
+		cmocka_unit_test(test_beneficiaries),
+		cmocka_unit_test(test_authorize_sweep_secretary),
+		cmocka_unit_test(test_authorize_illegal_names_states),
+		cmocka_unit_test(test_authorize_in_project_needs_project),
+		cmocka_unit_test(test_authorize_in_project_only_from_accepted),
+		cmocka_unit_test(test_authorize_by_project_keeps_role_check),
+		cmocka_unit_test(test_authorize_null_err_ok),
+		cmocka_unit_test(test_authorize_worker_triages),
+		cmocka_unit_test(test_authorize_worker_of_other_community),
+		cmocka_unit_test(test_authorize_prefix_trap),
+		cmocka_unit_test(test_authorize_worker_of_compound_not_community),
+		cmocka_unit_test(test_authorize_no_grants),
+		cmocka_unit_test(test_authorize_resident_cannot_triage),
+		cmocka_unit_test(test_authorize_resident_cannot_publish_or_claim),
+		cmocka_unit_test(test_authorize_worker_cannot_publish),
+		cmocka_unit_test(test_authorize_readers_cannot_move),
+		cmocka_unit_test(test_authorize_provider_cannot_triage),
+		cmocka_unit_test(test_authorize_reject_needs_reason),
+		cmocka_unit_test(test_authorize_reject_reason_limits),
+		cmocka_unit_test(test_authorize_optional_reason_checked),
+		cmocka_unit_test(test_authorize_merge_needs_target),
+		cmocka_unit_test(test_authorize_claim_needs_provider),
+		cmocka_unit_test(test_authorize_provider_claims_own),
+		cmocka_unit_test(test_authorize_provider_claims_for_other),
+		cmocka_unit_test(test_authorize_worker_claims_for_any_provider),
+		cmocka_unit_test(test_authorize_provider_other_community),
+		cmocka_unit_test(test_authorize_release_claim),
+		cmocka_unit_test(test_authorize_fulfil),
+		cmocka_unit_test(test_authorize_resident_confirms_own),
+		cmocka_unit_test(test_authorize_resident_confirms_neighbours),
+		cmocka_unit_test(test_authorize_resident_other_community),
+		cmocka_unit_test(test_authorize_staff_confirm),
+		cmocka_unit_test(test_authorize_worker_resident_confirms_own),
+		cmocka_unit_test(test_authorize_grant_priority_for_claim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

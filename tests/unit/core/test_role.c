@@ -48,8 +48,8 @@ static void test_role_names_round_trip(void **state)
 {
 	(void)state;
 	static const char *const want[ROLE_COUNT] = {
-	    "admin",    "street_supervisor", "secretary", "worker",
-	    "provider", "volunteer",         "evaluator", "resident",
+		"admin",    "street_supervisor", "secretary", "worker",
+		"provider", "volunteer",         "evaluator", "resident",
 	};
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		assert_string_equal(role_name((enum role)r), want[r]);
@@ -147,11 +147,11 @@ static void test_role_may_exact_sets(void **state)
 		assert_int_equal(role_may(ro, ACT_AREA_WRITE), r == ROLE_ADMIN);
 		assert_int_equal(role_may(ro, ACT_NEED_PUBLISH), r == ROLE_SECRETARY);
 		assert_int_equal(role_may(ro, ACT_USER_CREATE),
-		                 r == ROLE_ADMIN || r == ROLE_SECRETARY);
+				 r == ROLE_ADMIN || r == ROLE_SECRETARY);
 		assert_int_equal(role_may(ro, ACT_PII_READ),
-		                 r == ROLE_ADMIN || r == ROLE_SECRETARY || r == ROLE_WORKER);
+				 r == ROLE_ADMIN || r == ROLE_SECRETARY || r == ROLE_WORKER);
 		assert_int_equal(role_may(ro, ACT_NEED_RECORD),
-		                 r == ROLE_SECRETARY || r == ROLE_WORKER);
+				 r == ROLE_SECRETARY || r == ROLE_WORKER);
 	}
 }
 
@@ -248,8 +248,8 @@ static void test_grant_for_priority_order(void **state)
 	/* admin > secretary > worker > street_supervisor > evaluator > provider > volunteer >
 	 * resident, checked pairwise for ACT_NEED_READ, which every role has */
 	static const enum role order[] = {
-	    ROLE_ADMIN,     ROLE_SECRETARY, ROLE_WORKER,    ROLE_STREET_SUPERVISOR,
-	    ROLE_EVALUATOR, ROLE_PROVIDER,  ROLE_VOLUNTEER, ROLE_RESIDENT,
+		ROLE_ADMIN,     ROLE_SECRETARY, ROLE_WORKER,    ROLE_STREET_SUPERVISOR,
+		ROLE_EVALUATOR, ROLE_PROVIDER,  ROLE_VOLUNTEER, ROLE_RESIDENT,
 	};
 	const size_t n = sizeof order / sizeof *order;
 	for (size_t i = 0; i < n; i++)
@@ -264,7 +264,7 @@ static void test_grant_for_priority_order(void **state)
 				assert_non_null(g);
 				if (g->role != order[i])
 					fail_msg("%s and %s: %s acts", role_name(order[i]),
-					         role_name(order[j]), role_name(g->role));
+						 role_name(order[j]), role_name(g->role));
 			}
 		}
 }
@@ -380,7 +380,7 @@ static void test_may_grant_secretary_roles(void **state)
 	struct grant sec = mk_grant(ROLE_SECRETARY, 5, COMM_A, COMM_A);
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		bool want = r == ROLE_WORKER || r == ROLE_PROVIDER || r == ROLE_VOLUNTEER ||
-		            r == ROLE_RESIDENT;
+			    r == ROLE_RESIDENT;
 		if (role_may_grant(&sec, (enum role)r, COMM_A) != want)
 			fail_msg("secretary giving %s in its community", role_name((enum role)r));
 		assert_int_equal(role_may_grant(&sec, (enum role)r, COMPOUND_A), want);
@@ -402,8 +402,8 @@ static void test_may_grant_secretary_subtree_only(void **state)
 static void test_may_grant_others_never(void **state)
 {
 	(void)state;
-	static const enum role others[] = {ROLE_STREET_SUPERVISOR, ROLE_WORKER,    ROLE_PROVIDER,
-	                                   ROLE_VOLUNTEER,         ROLE_EVALUATOR, ROLE_RESIDENT};
+	static const enum role others[] = { ROLE_STREET_SUPERVISOR, ROLE_WORKER,    ROLE_PROVIDER,
+					    ROLE_VOLUNTEER,         ROLE_EVALUATOR, ROLE_RESIDENT };
 	for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
 		struct grant g = mk_grant(others[i], 5, COMM_A, COMM_A);
 		for (int r = 0; r < ROLE_COUNT; r++)
@@ -415,31 +415,31 @@ static void test_may_grant_others_never(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_role_names_round_trip),
-	    cmocka_unit_test(test_role_parse_unknown),
-	    cmocka_unit_test(test_role_may_admin),
-	    cmocka_unit_test(test_role_may_resident),
-	    cmocka_unit_test(test_role_may_staff),
-	    cmocka_unit_test(test_role_may_providers_and_readers),
-	    cmocka_unit_test(test_role_may_exact_sets),
-	    cmocka_unit_test(test_role_may_out_of_range),
-	    cmocka_unit_test(test_grant_for_scope_subtree),
-	    cmocka_unit_test(test_grant_for_role_must_allow),
-	    cmocka_unit_test(test_grant_for_resident_scope_is_community),
-	    cmocka_unit_test(test_grant_for_uses_scope_not_path),
-	    cmocka_unit_test(test_grant_for_priority),
-	    cmocka_unit_test(test_grant_for_priority_order),
-	    cmocka_unit_test(test_grant_for_skips_out_of_scope_capable),
-	    cmocka_unit_test(test_grant_for_same_role_two_areas),
-	    cmocka_unit_test(test_grant_for_admin_everywhere),
-	    cmocka_unit_test(test_grant_for_null_and_empty),
-	    cmocka_unit_test(test_grant_any_ignores_area),
-	    cmocka_unit_test(test_grant_any_priority),
-	    cmocka_unit_test(test_grant_any_null_and_empty),
-	    cmocka_unit_test(test_may_grant_admin_anywhere),
-	    cmocka_unit_test(test_may_grant_secretary_roles),
-	    cmocka_unit_test(test_may_grant_secretary_subtree_only),
-	    cmocka_unit_test(test_may_grant_others_never),
+		cmocka_unit_test(test_role_names_round_trip),
+		cmocka_unit_test(test_role_parse_unknown),
+		cmocka_unit_test(test_role_may_admin),
+		cmocka_unit_test(test_role_may_resident),
+		cmocka_unit_test(test_role_may_staff),
+		cmocka_unit_test(test_role_may_providers_and_readers),
+		cmocka_unit_test(test_role_may_exact_sets),
+		cmocka_unit_test(test_role_may_out_of_range),
+		cmocka_unit_test(test_grant_for_scope_subtree),
+		cmocka_unit_test(test_grant_for_role_must_allow),
+		cmocka_unit_test(test_grant_for_resident_scope_is_community),
+		cmocka_unit_test(test_grant_for_uses_scope_not_path),
+		cmocka_unit_test(test_grant_for_priority),
+		cmocka_unit_test(test_grant_for_priority_order),
+		cmocka_unit_test(test_grant_for_skips_out_of_scope_capable),
+		cmocka_unit_test(test_grant_for_same_role_two_areas),
+		cmocka_unit_test(test_grant_for_admin_everywhere),
+		cmocka_unit_test(test_grant_for_null_and_empty),
+		cmocka_unit_test(test_grant_any_ignores_area),
+		cmocka_unit_test(test_grant_any_priority),
+		cmocka_unit_test(test_grant_any_null_and_empty),
+		cmocka_unit_test(test_may_grant_admin_anywhere),
+		cmocka_unit_test(test_may_grant_secretary_roles),
+		cmocka_unit_test(test_may_grant_secretary_subtree_only),
+		cmocka_unit_test(test_may_grant_others_never),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

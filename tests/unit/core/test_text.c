@@ -30,8 +30,8 @@ static void test_utf8_multibyte(void **state)
 	assert_int_equal(LEN("é"), 1);
 	assert_int_equal(LEN("\xf0\x9f\x98\x80"), 1); /* U+1F600 */
 	assert_int_equal(LEN("a张b\xf0\x9f\x98\x80"
-	                     "c"),
-	                 5);
+			     "c"),
+			 5);
 	assert_int_equal(LEN("九眼桥社区·晶蓝半岛"), 10);
 }
 
@@ -269,25 +269,25 @@ static void test_phone_invalid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_utf8_ascii),
-	    cmocka_unit_test(test_utf8_multibyte),
-	    cmocka_unit_test(test_utf8_boundaries_valid),
-	    cmocka_unit_test(test_utf8_allowed_controls),
-	    cmocka_unit_test(test_utf8_counts_only_n),
-	    cmocka_unit_test(test_utf8_overlongs),
-	    cmocka_unit_test(test_utf8_surrogates),
-	    cmocka_unit_test(test_utf8_above_max),
-	    cmocka_unit_test(test_utf8_stray_continuation),
-	    cmocka_unit_test(test_utf8_truncated),
-	    cmocka_unit_test(test_utf8_controls),
-	    cmocka_unit_test(test_utf8_embedded_nul),
-	    cmocka_unit_test(test_len_ok_counts_code_points),
-	    cmocka_unit_test(test_len_ok_rejects_invalid),
-	    cmocka_unit_test(test_is_code),
-	    cmocka_unit_test(test_username_valid),
-	    cmocka_unit_test(test_username_invalid),
-	    cmocka_unit_test(test_phone_valid),
-	    cmocka_unit_test(test_phone_invalid),
+		cmocka_unit_test(test_utf8_ascii),
+		cmocka_unit_test(test_utf8_multibyte),
+		cmocka_unit_test(test_utf8_boundaries_valid),
+		cmocka_unit_test(test_utf8_allowed_controls),
+		cmocka_unit_test(test_utf8_counts_only_n),
+		cmocka_unit_test(test_utf8_overlongs),
+		cmocka_unit_test(test_utf8_surrogates),
+		cmocka_unit_test(test_utf8_above_max),
+		cmocka_unit_test(test_utf8_stray_continuation),
+		cmocka_unit_test(test_utf8_truncated),
+		cmocka_unit_test(test_utf8_controls),
+		cmocka_unit_test(test_utf8_embedded_nul),
+		cmocka_unit_test(test_len_ok_counts_code_points),
+		cmocka_unit_test(test_len_ok_rejects_invalid),
+		cmocka_unit_test(test_is_code),
+		cmocka_unit_test(test_username_valid),
+		cmocka_unit_test(test_username_invalid),
+		cmocka_unit_test(test_phone_valid),
+		cmocka_unit_test(test_phone_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,7 @@ static void expect_malformed(const char *body)
 /* Parses body (which must be an object) and decodes it by f; returns the kind, keeps root in
  * *root for the caller to release. */
 static enum xy_kind decode(const char *body, const struct jfield *f, int n, json_t **root,
-                           struct xy_err *e)
+			   struct xy_err *e)
 {
 	assert_int_equal(parse(body, root, e), XY_OK);
 	assert_non_null(*root);
@@ -40,7 +40,7 @@ static enum xy_kind decode(const char *body, const struct jfield *f, int n, json
 }
 
 static void expect_decode_err(const char *body, const struct jfield *f, int n, enum xy_kind kind,
-                              const char *code, const char *field)
+			      const char *code, const char *field)
 {
 	json_t *root = NULL;
 	struct xy_err e;
@@ -48,7 +48,7 @@ static void expect_decode_err(const char *body, const struct jfield *f, int n, e
 	json_decref(root);
 	if (k != kind || strcmp(e.code, code) != 0 || strcmp(e.field, field) != 0)
 		fail_msg("%s: got %d %s field '%s', want %d %s field '%s'", body, k, e.code,
-		         e.field, kind, code, field);
+			 e.field, kind, code, field);
 	assert_int_equal(e.kind, kind);
 	assert_true(strlen(e.message) > 0);
 }
@@ -178,23 +178,23 @@ static void test_fields_all_types(void **state)
 	const char *title = NULL;
 	int64_t area = 0;
 	bool flag = false;
-	const char *items[4] = {0};
+	const char *items[4] = { 0 };
 	int nitems = -1;
 	json_t *obj = NULL, *arr = NULL;
 	struct jfield f[] = {
-	    {"title", JF_STR, true, &title, 0, NULL, NULL},
-	    {"area_id", JF_INT, true, &area, 0, NULL, NULL},
-	    {"urgent", JF_BOOL, false, &flag, 0, NULL, NULL},
-	    {"tags", JF_STRS, false, items, 4, &nitems, NULL},
-	    {"on_behalf_of", JF_OBJECT, false, &obj, 0, NULL, NULL},
-	    {"need_ids", JF_ARRAY, false, &arr, 0, NULL, NULL},
+		{ "title", JF_STR, true, &title, 0, NULL, NULL },
+		{ "area_id", JF_INT, true, &area, 0, NULL, NULL },
+		{ "urgent", JF_BOOL, false, &flag, 0, NULL, NULL },
+		{ "tags", JF_STRS, false, items, 4, &nitems, NULL },
+		{ "on_behalf_of", JF_OBJECT, false, &obj, 0, NULL, NULL },
+		{ "need_ids", JF_ARRAY, false, &arr, 0, NULL, NULL },
 	};
 	json_t *root = NULL;
 	struct xy_err e;
 	enum xy_kind k = decode("{\"title\":\"修路灯\",\"area_id\":9007199254740993,"
-	                        "\"urgent\":true,\"tags\":[\"elderly\",\"all\"],"
-	                        "\"on_behalf_of\":{\"name\":\"王\"},\"need_ids\":[1,2,3]}",
-	                        f, 6, &root, &e);
+				"\"urgent\":true,\"tags\":[\"elderly\",\"all\"],"
+				"\"on_behalf_of\":{\"name\":\"王\"},\"need_ids\":[1,2,3]}",
+				f, 6, &root, &e);
 	assert_int_equal(k, XY_OK);
 	assert_string_equal(title, "修路灯");
 	assert_true(area == INT64_C(9007199254740993));
@@ -212,7 +212,7 @@ static void test_fields_int_extremes(void **state)
 {
 	(void)state;
 	int64_t v = 0;
-	struct jfield f[] = {{"v", JF_INT, true, &v, 0, NULL, NULL}};
+	struct jfield f[] = { { "v", JF_INT, true, &v, 0, NULL, NULL } };
 	json_t *root = NULL;
 	struct xy_err e;
 	assert_int_equal(decode("{\"v\":9223372036854775807}", f, 1, &root, &e), XY_OK);
@@ -230,7 +230,7 @@ static void test_fields_bool_false(void **state)
 {
 	(void)state;
 	bool b = true;
-	struct jfield f[] = {{"b", JF_BOOL, true, &b, 0, NULL, NULL}};
+	struct jfield f[] = { { "b", JF_BOOL, true, &b, 0, NULL, NULL } };
 	json_t *root = NULL;
 	struct xy_err e;
 	assert_int_equal(decode("{\"b\":false}", f, 1, &root, &e), XY_OK);
@@ -245,9 +245,9 @@ static void test_fields_optional_absent_untouched(void **state)
 	int64_t i = 77;
 	bool b = true;
 	struct jfield f[] = {
-	    {"s", JF_STR, false, &s, 0, NULL, NULL},
-	    {"i", JF_INT, false, &i, 0, NULL, NULL},
-	    {"b", JF_BOOL, false, &b, 0, NULL, NULL},
+		{ "s", JF_STR, false, &s, 0, NULL, NULL },
+		{ "i", JF_INT, false, &i, 0, NULL, NULL },
+		{ "b", JF_BOOL, false, &b, 0, NULL, NULL },
 	};
 	json_t *root = NULL;
 	struct xy_err e;
@@ -274,9 +274,9 @@ static void test_fields_unknown(void **state)
 {
 	(void)state;
 	const char *t = NULL;
-	struct jfield f[] = {{"title", JF_STR, false, &t, 0, NULL, NULL}};
+	struct jfield f[] = { { "title", JF_STR, false, &t, 0, NULL, NULL } };
 	expect_decode_err("{\"title\":\"x\",\"bogus\":1}", f, 1, XY_EMALFORMED, "unknown_field",
-	                  "bogus");
+			  "bogus");
 	expect_decode_err("{\"Title\":\"x\"}", f, 1, XY_EMALFORMED, "unknown_field", "Title");
 	expect_decode_err("{\"title \":\"x\"}", f, 1, XY_EMALFORMED, "unknown_field", "title ");
 }
@@ -285,7 +285,7 @@ static void test_fields_unknown_message_names_field(void **state)
 {
 	(void)state;
 	const char *t = NULL;
-	struct jfield f[] = {{"title", JF_STR, false, &t, 0, NULL, NULL}};
+	struct jfield f[] = { { "title", JF_STR, false, &t, 0, NULL, NULL } };
 	json_t *root = NULL;
 	struct xy_err e;
 	assert_int_equal(decode("{\"colour\":\"red\"}", f, 1, &root, &e), XY_EMALFORMED);
@@ -297,7 +297,7 @@ static void test_fields_unknown_beats_missing(void **state)
 {
 	(void)state;
 	const char *t = NULL;
-	struct jfield f[] = {{"title", JF_STR, true, &t, 0, NULL, NULL}};
+	struct jfield f[] = { { "title", JF_STR, true, &t, 0, NULL, NULL } };
 	expect_decode_err("{\"bogus\":1}", f, 1, XY_EMALFORMED, "unknown_field", "bogus");
 }
 
@@ -306,23 +306,23 @@ static void test_fields_nested_prefix(void **state)
 	(void)state;
 	const char *name = NULL, *phone = NULL;
 	json_t *sub = NULL;
-	struct jfield outer[] = {{"on_behalf_of", JF_OBJECT, true, &sub, 0, NULL, NULL}};
+	struct jfield outer[] = { { "on_behalf_of", JF_OBJECT, true, &sub, 0, NULL, NULL } };
 	struct jfield inner[] = {
-	    {"name", JF_STR, true, &name, 0, NULL, NULL},
-	    {"phone", JF_STR, false, &phone, 0, NULL, NULL},
+		{ "name", JF_STR, true, &name, 0, NULL, NULL },
+		{ "phone", JF_STR, false, &phone, 0, NULL, NULL },
 	};
 	json_t *root = NULL;
 	struct xy_err e;
 
 	assert_int_equal(
-	    decode("{\"on_behalf_of\":{\"name\":\"王\",\"x\":1}}", outer, 1, &root, &e), XY_OK);
+		decode("{\"on_behalf_of\":{\"name\":\"王\",\"x\":1}}", outer, 1, &root, &e), XY_OK);
 	assert_int_equal(json_fields(sub, inner, 2, "on_behalf_of", &e), XY_EMALFORMED);
 	assert_string_equal(e.code, "unknown_field");
 	assert_string_equal(e.field, "on_behalf_of.x");
 	json_decref(root);
 
 	assert_int_equal(decode("{\"on_behalf_of\":{\"phone\":\"123\"}}", outer, 1, &root, &e),
-	                 XY_OK);
+			 XY_OK);
 	assert_int_equal(json_fields(sub, inner, 2, "on_behalf_of", &e), XY_EINVALID);
 	assert_string_equal(e.code, "missing_field");
 	assert_string_equal(e.field, "on_behalf_of.name");
@@ -334,9 +334,9 @@ static void test_fields_nested_prefix(void **state)
 	assert_string_equal(e.field, "on_behalf_of.name");
 	json_decref(root);
 
-	assert_int_equal(
-	    decode("{\"on_behalf_of\":{\"name\":\"王\",\"phone\":\"138\"}}", outer, 1, &root, &e),
-	    XY_OK);
+	assert_int_equal(decode("{\"on_behalf_of\":{\"name\":\"王\",\"phone\":\"138\"}}", outer, 1,
+				&root, &e),
+			 XY_OK);
 	assert_int_equal(json_fields(sub, inner, 2, "on_behalf_of", &e), XY_OK);
 	assert_string_equal(name, "王");
 	assert_string_equal(phone, "138");
@@ -349,10 +349,10 @@ static void test_fields_string_wrong_types(void **state)
 {
 	(void)state;
 	const char *t = NULL;
-	struct jfield f[] = {{"title", JF_STR, true, &t, 0, NULL, NULL}};
+	struct jfield f[] = { { "title", JF_STR, true, &t, 0, NULL, NULL } };
 	static const char *const bodies[] = {
-	    "{\"title\":5}",  "{\"title\":1.5}", "{\"title\":true}",    "{\"title\":false}",
-	    "{\"title\":[]}", "{\"title\":{}}",  "{\"title\":[\"x\"]}",
+		"{\"title\":5}",  "{\"title\":1.5}", "{\"title\":true}",    "{\"title\":false}",
+		"{\"title\":[]}", "{\"title\":{}}",  "{\"title\":[\"x\"]}",
 	};
 	for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++)
 		expect_decode_err(bodies[i], f, 1, XY_EMALFORMED, "wrong_type", "title");
@@ -362,10 +362,11 @@ static void test_fields_int_wrong_types(void **state)
 {
 	(void)state;
 	int64_t v = 0;
-	struct jfield f[] = {{"area_id", JF_INT, true, &v, 0, NULL, NULL}};
+	struct jfield f[] = { { "area_id", JF_INT, true, &v, 0, NULL, NULL } };
 	static const char *const bodies[] = {
-	    "{\"area_id\":\"5\"}", "{\"area_id\":1.5}", "{\"area_id\":1.0}", "{\"area_id\":1e3}",
-	    "{\"area_id\":true}",  "{\"area_id\":[5]}", "{\"area_id\":{}}",
+		"{\"area_id\":\"5\"}", "{\"area_id\":1.5}",  "{\"area_id\":1.0}",
+		"{\"area_id\":1e3}",   "{\"area_id\":true}", "{\"area_id\":[5]}",
+		"{\"area_id\":{}}",
 	};
 	for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++)
 		expect_decode_err(bodies[i], f, 1, XY_EMALFORMED, "wrong_type", "area_id");
@@ -375,12 +376,12 @@ static void test_fields_bool_wrong_types(void **state)
 {
 	(void)state;
 	bool b = false;
-	struct jfield f[] = {{"urgent", JF_BOOL, true, &b, 0, NULL, NULL}};
+	struct jfield f[] = { { "urgent", JF_BOOL, true, &b, 0, NULL, NULL } };
 	static const char *const bodies[] = {
-	    "{\"urgent\":1}",
-	    "{\"urgent\":0}",
-	    "{\"urgent\":\"true\"}",
-	    "{\"urgent\":[]}",
+		"{\"urgent\":1}",
+		"{\"urgent\":0}",
+		"{\"urgent\":\"true\"}",
+		"{\"urgent\":[]}",
 	};
 	for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++)
 		expect_decode_err(bodies[i], f, 1, XY_EMALFORMED, "wrong_type", "urgent");
@@ -390,8 +391,8 @@ static void test_fields_object_array_wrong_types(void **state)
 {
 	(void)state;
 	json_t *o = NULL, *a = NULL;
-	struct jfield fo[] = {{"o", JF_OBJECT, true, &o, 0, NULL, NULL}};
-	struct jfield fa[] = {{"a", JF_ARRAY, true, &a, 0, NULL, NULL}};
+	struct jfield fo[] = { { "o", JF_OBJECT, true, &o, 0, NULL, NULL } };
+	struct jfield fa[] = { { "a", JF_ARRAY, true, &a, 0, NULL, NULL } };
 	expect_decode_err("{\"o\":[]}", fo, 1, XY_EMALFORMED, "wrong_type", "o");
 	expect_decode_err("{\"o\":\"{}\"}", fo, 1, XY_EMALFORMED, "wrong_type", "o");
 	expect_decode_err("{\"a\":{}}", fa, 1, XY_EMALFORMED, "wrong_type", "a");
@@ -402,7 +403,7 @@ static void test_fields_wrong_type_message(void **state)
 {
 	(void)state;
 	int64_t v = 0;
-	struct jfield f[] = {{"capacity", JF_INT, true, &v, 0, NULL, NULL}};
+	struct jfield f[] = { { "capacity", JF_INT, true, &v, 0, NULL, NULL } };
 	json_t *root = NULL;
 	struct xy_err e;
 	assert_int_equal(decode("{\"capacity\":\"ten\"}", f, 1, &root, &e), XY_EMALFORMED);
@@ -419,8 +420,8 @@ static void test_fields_missing_required(void **state)
 	const char *t = NULL;
 	int64_t v = 0;
 	struct jfield f[] = {
-	    {"title", JF_STR, true, &t, 0, NULL, NULL},
-	    {"area_id", JF_INT, true, &v, 0, NULL, NULL},
+		{ "title", JF_STR, true, &t, 0, NULL, NULL },
+		{ "area_id", JF_INT, true, &v, 0, NULL, NULL },
 	};
 	expect_decode_err("{}", f, 2, XY_EINVALID, "missing_field", "title");
 	expect_decode_err("{\"title\":\"x\"}", f, 2, XY_EINVALID, "missing_field", "area_id");
@@ -431,11 +432,11 @@ static void test_fields_null_is_absent(void **state)
 	(void)state;
 	const char *t = "sentinel";
 	int64_t v = 3;
-	struct jfield req[] = {{"title", JF_STR, true, &t, 0, NULL, NULL}};
+	struct jfield req[] = { { "title", JF_STR, true, &t, 0, NULL, NULL } };
 	expect_decode_err("{\"title\":null}", req, 1, XY_EINVALID, "missing_field", "title");
 	struct jfield opt[] = {
-	    {"title", JF_STR, false, &t, 0, NULL, NULL},
-	    {"v", JF_INT, false, &v, 0, NULL, NULL},
+		{ "title", JF_STR, false, &t, 0, NULL, NULL },
+		{ "v", JF_INT, false, &v, 0, NULL, NULL },
 	};
 	json_t *root = NULL;
 	struct xy_err e;
@@ -452,8 +453,8 @@ static void test_fields_seen(void **state)
 	int64_t v = 0;
 	bool seen_t = true, seen_v = true;
 	struct jfield f[] = {
-	    {"title", JF_STR, false, &t, 0, NULL, &seen_t},
-	    {"v", JF_INT, false, &v, 0, NULL, &seen_v},
+		{ "title", JF_STR, false, &t, 0, NULL, &seen_t },
+		{ "v", JF_INT, false, &v, 0, NULL, &seen_v },
 	};
 	json_t *root = NULL;
 	struct xy_err e;
@@ -480,9 +481,9 @@ static void test_fields_seen(void **state)
 static void test_strs_ok_and_empty(void **state)
 {
 	(void)state;
-	const char *out[3] = {0};
+	const char *out[3] = { 0 };
 	int n = -1;
-	struct jfield f[] = {{"b", JF_STRS, true, out, 3, &n, NULL}};
+	struct jfield f[] = { { "b", JF_STRS, true, out, 3, &n, NULL } };
 	json_t *root = NULL;
 	struct xy_err e;
 	assert_int_equal(decode("{\"b\":[\"x\",\"y\",\"z\"]}", f, 1, &root, &e), XY_OK);
@@ -497,11 +498,11 @@ static void test_strs_ok_and_empty(void **state)
 static void test_strs_too_many(void **state)
 {
 	(void)state;
-	const char *out[2] = {0};
+	const char *out[2] = { 0 };
 	int n = -1;
-	struct jfield f[] = {{"beneficiaries", JF_STRS, true, out, 2, &n, NULL}};
+	struct jfield f[] = { { "beneficiaries", JF_STRS, true, out, 2, &n, NULL } };
 	expect_decode_err("{\"beneficiaries\":[\"a\",\"b\",\"c\"]}", f, 1, XY_EINVALID,
-	                  "too_many_items", "beneficiaries");
+			  "too_many_items", "beneficiaries");
 	assert_int_equal(n, -1);
 	assert_null(out[0]);
 }
@@ -509,13 +510,13 @@ static void test_strs_too_many(void **state)
 static void test_strs_non_string_items(void **state)
 {
 	(void)state;
-	const char *out[4] = {0};
+	const char *out[4] = { 0 };
 	int n = -1;
-	struct jfield f[] = {{"skills", JF_STRS, true, out, 4, &n, NULL}};
+	struct jfield f[] = { { "skills", JF_STRS, true, out, 4, &n, NULL } };
 	static const char *const bodies[] = {
-	    "{\"skills\":[1]}",       "{\"skills\":[\"a\",2]}", "{\"skills\":[null]}",
-	    "{\"skills\":[[\"a\"]]}", "{\"skills\":[{}]}",      "{\"skills\":[true]}",
-	    "{\"skills\":\"a\"}",     "{\"skills\":{}}",        "{\"skills\":5}",
+		"{\"skills\":[1]}",       "{\"skills\":[\"a\",2]}", "{\"skills\":[null]}",
+		"{\"skills\":[[\"a\"]]}", "{\"skills\":[{}]}",      "{\"skills\":[true]}",
+		"{\"skills\":\"a\"}",     "{\"skills\":{}}",        "{\"skills\":5}",
 	};
 	for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++)
 		expect_decode_err(bodies[i], f, 1, XY_EMALFORMED, "wrong_type", "skills");
@@ -526,7 +527,7 @@ static void test_strs_max_zero(void **state)
 {
 	(void)state;
 	int n = -1;
-	struct jfield f[] = {{"s", JF_STRS, false, NULL, 0, &n, NULL}};
+	struct jfield f[] = { { "s", JF_STRS, false, NULL, 0, &n, NULL } };
 	json_t *root = NULL;
 	struct xy_err e;
 	assert_int_equal(decode("{\"s\":[]}", f, 1, &root, &e), XY_OK);
@@ -538,36 +539,36 @@ static void test_strs_max_zero(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_object_ok),
-	    cmocka_unit_test(test_parse_empty),
-	    cmocka_unit_test(test_parse_syntax_errors),
-	    cmocka_unit_test(test_parse_not_object),
-	    cmocka_unit_test(test_parse_duplicate_keys),
-	    cmocka_unit_test(test_parse_bad_text),
-	    cmocka_unit_test(test_parse_embedded_nul_byte),
-	    cmocka_unit_test(test_parse_deep_nesting),
-	    cmocka_unit_test(test_parse_len_respected),
-	    cmocka_unit_test(test_fields_all_types),
-	    cmocka_unit_test(test_fields_int_extremes),
-	    cmocka_unit_test(test_fields_bool_false),
-	    cmocka_unit_test(test_fields_optional_absent_untouched),
-	    cmocka_unit_test(test_fields_empty_table_empty_object),
-	    cmocka_unit_test(test_fields_unknown),
-	    cmocka_unit_test(test_fields_unknown_message_names_field),
-	    cmocka_unit_test(test_fields_unknown_beats_missing),
-	    cmocka_unit_test(test_fields_nested_prefix),
-	    cmocka_unit_test(test_fields_string_wrong_types),
-	    cmocka_unit_test(test_fields_int_wrong_types),
-	    cmocka_unit_test(test_fields_bool_wrong_types),
-	    cmocka_unit_test(test_fields_object_array_wrong_types),
-	    cmocka_unit_test(test_fields_wrong_type_message),
-	    cmocka_unit_test(test_fields_missing_required),
-	    cmocka_unit_test(test_fields_null_is_absent),
-	    cmocka_unit_test(test_fields_seen),
-	    cmocka_unit_test(test_strs_ok_and_empty),
-	    cmocka_unit_test(test_strs_too_many),
-	    cmocka_unit_test(test_strs_non_string_items),
-	    cmocka_unit_test(test_strs_max_zero),
+		cmocka_unit_test(test_parse_object_ok),
+		cmocka_unit_test(test_parse_empty),
+		cmocka_unit_test(test_parse_syntax_errors),
+		cmocka_unit_test(test_parse_not_object),
+		cmocka_unit_test(test_parse_duplicate_keys),
+		cmocka_unit_test(test_parse_bad_text),
+		cmocka_unit_test(test_parse_embedded_nul_byte),
+		cmocka_unit_test(test_parse_deep_nesting),
+		cmocka_unit_test(test_parse_len_respected),
+		cmocka_unit_test(test_fields_all_types),
+		cmocka_unit_test(test_fields_int_extremes),
+		cmocka_unit_test(test_fields_bool_false),
+		cmocka_unit_test(test_fields_optional_absent_untouched),
+		cmocka_unit_test(test_fields_empty_table_empty_object),
+		cmocka_unit_test(test_fields_unknown),
+		cmocka_unit_test(test_fields_unknown_message_names_field),
+		cmocka_unit_test(test_fields_unknown_beats_missing),
+		cmocka_unit_test(test_fields_nested_prefix),
+		cmocka_unit_test(test_fields_string_wrong_types),
+		cmocka_unit_test(test_fields_int_wrong_types),
+		cmocka_unit_test(test_fields_bool_wrong_types),
+		cmocka_unit_test(test_fields_object_array_wrong_types),
+		cmocka_unit_test(test_fields_wrong_type_message),
+		cmocka_unit_test(test_fields_missing_required),
+		cmocka_unit_test(test_fields_null_is_absent),
+		cmocka_unit_test(test_fields_seen),
+		cmocka_unit_test(test_strs_ok_and_empty),
+		cmocka_unit_test(test_strs_too_many),
+		cmocka_unit_test(test_strs_non_string_items),
+		cmocka_unit_test(test_strs_max_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,7 +45,7 @@ static struct fx *fx_new(void)
 		return NULL;
 	}
 	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	f->s = store_open(f->path, &e);
 	if (!f->s || store_migrate(f->s, &f->applied, &e) != XY_OK) {
 		fprintf(stderr, "fixture: %s\n", e.message);
@@ -62,7 +62,7 @@ static void fx_free(struct fx *f)
 	if (!f)
 		return;
 	store_close(f->s);
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
 		char p[160];
 		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
@@ -163,27 +163,29 @@ struct tree {
 static void make_tree(struct store *s, struct tree *t)
 {
 	struct actor sys = system_admin();
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	assert_int_equal(area_create(s, &sys, "四川省", "province", 0, &t->province, &e), XY_OK);
 	assert_int_equal(area_create(s, &sys, "成都市", "city", t->province, &t->city, &e), XY_OK);
 	assert_int_equal(area_create(s, &sys, "锦江区", "district", t->city, &t->district, &e),
-	                 XY_OK);
+			 XY_OK);
 	assert_int_equal(area_create(s, &sys, "牛市口街道", "street", t->district, &t->street, &e),
-	                 XY_OK);
+			 XY_OK);
 	assert_int_equal(area_create(s, &sys, "九眼桥社区", "community", t->street, &t->comm_a, &e),
-	                 XY_OK);
+			 XY_OK);
 	assert_int_equal(
-	    area_create(s, &sys, "晶蓝半岛小区", "compound", t->comm_a, &t->compound_a, &e), XY_OK);
+		area_create(s, &sys, "晶蓝半岛小区", "compound", t->comm_a, &t->compound_a, &e),
+		XY_OK);
 	assert_int_equal(area_create(s, &sys, "水井坊社区", "community", t->street, &t->comm_b, &e),
-	                 XY_OK);
+			 XY_OK);
 	assert_int_equal(
-	    area_create(s, &sys, "锦官驿小区", "compound", t->comm_b, &t->compound_b, &e), XY_OK);
+		area_create(s, &sys, "锦官驿小区", "compound", t->comm_b, &t->compound_b, &e),
+		XY_OK);
 }
 
 static struct audit_report verify(struct store *s)
 {
 	struct audit_report r;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	memset(&r, 0, sizeof r);
 	assert_int_equal(audit_log_verify(s, &r, &e), XY_OK);
 	return r;
@@ -197,23 +199,23 @@ static void test_migrate_twice(void **state)
 	assert_true(migrations_sqlite_count >= 1);
 	assert_int_equal(f->applied, migrations_sqlite_count);
 	int applied = -1;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	assert_int_equal(store_migrate(f->s, &applied, &e), XY_OK);
 	assert_int_equal(applied, 0);
 	struct db *db = store_conn(f->s, &e);
 	assert_non_null(db);
 	assert_int_equal(migrate_version(db),
-	                 migrations_sqlite[migrations_sqlite_count - 1].version);
+			 migrations_sqlite[migrations_sqlite_count - 1].version);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM schema_migrations", 0),
-	                 migrations_sqlite_count);
+			 migrations_sqlite_count);
 }
 
 static void test_migrate_after_reopen(void **state)
 {
 	struct fx *f = *state;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	raw_exec(f, "INSERT INTO categories(code, name, name_en, sort) "
-	            "VALUES ('unit_keep', 'x', 'x', 99)");
+		    "VALUES ('unit_keep', 'x', 'x', 99)");
 	store_close(f->s);
 	f->s = store_open(f->path, &e);
 	assert_non_null(f->s);
@@ -221,13 +223,13 @@ static void test_migrate_after_reopen(void **state)
 	assert_int_equal(store_migrate(f->s, &applied, &e), XY_OK);
 	assert_int_equal(applied, 0);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM categories WHERE code = 'unit_keep'", 0),
-	                 1);
+			 1);
 }
 
 static void test_open_bad_path(void **state)
 {
 	(void)state;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	struct store *s = store_open("/nonexistent-xy-dir/sub/x.db", &e);
 	assert_null(s);
 	assert_int_equal(e.kind, XY_EUNAVAIL);
@@ -257,7 +259,7 @@ static enum xy_kind unit_tx_fn(struct db *db, void *arg, struct xy_err *e)
 	struct unit_tx *c = arg;
 	c->calls++;
 	struct db_stmt *st = db_stmt_sql(
-	    db, "INSERT INTO categories(code, name, name_en, sort) VALUES ($1, $2, $2, 100)");
+		db, "INSERT INTO categories(code, name, name_en, sort) VALUES ($1, $2, $2, 100)");
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
 	db_bind_text(st, 1, c->code);
@@ -287,8 +289,8 @@ static int64_t count_code(const struct fx *f, const char *code)
 static void test_tx_commit(void **state)
 {
 	struct fx *f = *state;
-	struct unit_tx c = {.code = "unit_a", .result = XY_OK};
-	struct xy_err e = {0};
+	struct unit_tx c = { .code = "unit_a", .result = XY_OK };
+	struct xy_err e = { 0 };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &c, &e), XY_OK);
 	assert_int_equal(c.calls, 1);
 	assert_int_equal(count_code(f, "unit_a"), 1);
@@ -301,8 +303,8 @@ static void test_tx_commit(void **state)
 static void test_tx_rollback(void **state)
 {
 	struct fx *f = *state;
-	struct unit_tx c = {.code = "unit_b", .result = XY_EINVALID};
-	struct xy_err e = {0};
+	struct unit_tx c = { .code = "unit_b", .result = XY_EINVALID };
+	struct xy_err e = { 0 };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &c, &e), XY_EINVALID);
 	assert_string_equal(e.code, "unit_refused");
 	assert_string_equal(e.field, "code");
@@ -317,12 +319,12 @@ static void test_tx_rollback(void **state)
 static void test_tx_rollback_keeps_earlier_commit(void **state)
 {
 	struct fx *f = *state;
-	struct xy_err e = {0};
-	struct unit_tx ok = {.code = "unit_c", .result = XY_OK};
-	struct unit_tx bad = {.code = "unit_d", .result = XY_EFORBIDDEN};
+	struct xy_err e = { 0 };
+	struct unit_tx ok = { .code = "unit_c", .result = XY_OK };
+	struct unit_tx bad = { .code = "unit_d", .result = XY_EFORBIDDEN };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &ok, &e), XY_OK);
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &bad, &e), XY_EFORBIDDEN);
-	struct unit_tx ok2 = {.code = "unit_e", .result = XY_OK};
+	struct unit_tx ok2 = { .code = "unit_e", .result = XY_OK };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &ok2, &e), XY_OK);
 	assert_int_equal(count_code(f, "unit_c"), 1);
 	assert_int_equal(count_code(f, "unit_d"), 0);
@@ -336,8 +338,8 @@ static void test_tx_rollback_keeps_earlier_commit(void **state)
 static void test_tx_conflict(void **state)
 {
 	struct fx *f = *state;
-	struct xy_err e = {0};
-	struct unit_tx c = {.code = "environment", .result = XY_OK}; /* a seeded category */
+	struct xy_err e = { 0 };
+	struct unit_tx c = { .code = "environment", .result = XY_OK }; /* a seeded category */
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &c, &e), XY_ECONFLICT);
 	assert_int_equal(count_code(f, "environment"), 1);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM audit_events", 0), 0);
@@ -346,8 +348,8 @@ static void test_tx_conflict(void **state)
 static void test_tx_retries_unavailable(void **state)
 {
 	struct fx *f = *state;
-	struct xy_err e = {0};
-	struct unit_tx c = {.code = "unit_f", .result = XY_OK, .unavailable_first = 2};
+	struct xy_err e = { 0 };
+	struct unit_tx c = { .code = "unit_f", .result = XY_OK, .unavailable_first = 2 };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &c, &e), XY_OK);
 	assert_int_equal(c.calls, 3);
 	assert_int_equal(count_code(f, "unit_f"), 1);
@@ -359,8 +361,8 @@ static void test_tx_retries_unavailable(void **state)
 static void test_tx_unavailable_gives_up(void **state)
 {
 	struct fx *f = *state;
-	struct xy_err e = {0};
-	struct unit_tx c = {.code = "unit_busy", .result = XY_OK, .unavailable_first = 1000000};
+	struct xy_err e = { 0 };
+	struct unit_tx c = { .code = "unit_busy", .result = XY_OK, .unavailable_first = 1000000 };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &c, &e), XY_EUNAVAIL);
 	assert_true(c.calls > 1);
 	assert_true(c.calls < 1000);
@@ -371,7 +373,7 @@ static void test_tx_unavailable_gives_up(void **state)
 static void test_tx_null_err(void **state)
 {
 	struct fx *f = *state;
-	struct unit_tx c = {.code = "unit_g", .result = XY_EINVALID};
+	struct unit_tx c = { .code = "unit_g", .result = XY_EINVALID };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &c, NULL), XY_EINVALID);
 	assert_int_equal(count_code(f, "unit_g"), 0);
 }
@@ -379,14 +381,14 @@ static void test_tx_null_err(void **state)
 static void test_writer_single(void **state)
 {
 	struct fx *f = *state;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	assert_int_equal(store_writer_start(f->s), 0);
 	assert_int_equal(store_writer_start(f->s), 0); /* idempotent */
-	struct unit_tx ok = {.code = "unit_w1", .result = XY_OK};
+	struct unit_tx ok = { .code = "unit_w1", .result = XY_OK };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &ok, &e), XY_OK);
 	/* durable and visible to another connection as soon as store_tx returns */
 	assert_int_equal(count_code(f, "unit_w1"), 1);
-	struct unit_tx bad = {.code = "unit_w2", .result = XY_ECONFLICT};
+	struct unit_tx bad = { .code = "unit_w2", .result = XY_ECONFLICT };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &bad, &e), XY_ECONFLICT);
 	assert_string_equal(e.code, "unit_refused");
 	assert_int_equal(count_code(f, "unit_w2"), 0);
@@ -417,13 +419,13 @@ static enum xy_kind row_tx_fn(struct db *db, void *arg, struct xy_err *e)
 		return db_fail(db, rc, e);
 	json_t *data = json_pack("{s:i, s:i}", "thread", j->thread, "i", j->i);
 	enum xy_kind k = store_audit_append(db, 0, 0, "unit.row", "unit_row",
-	                                    (int64_t)j->thread * 1000 + j->i, data, e);
+					    (int64_t)j->thread * 1000 + j->i, data, e);
 	json_decref(data);
 	if (k)
 		return k;
 	if (j->i % 10 == 4)
 		return xy_fail(e, XY_EINVALID, "unit_every_fifth", "i", "call %d of thread %d",
-		               j->i, j->thread);
+			       j->i, j->thread);
 	if (j->i % 10 == 9) {
 		/* a statement that fails inside the savepoint: (thread, 0) exists already */
 		if (!(st = db_stmt_sql(db, "INSERT INTO unit_rows(thread, i) VALUES ($1, $2)")))
@@ -439,7 +441,7 @@ static enum xy_kind create_rows_table(struct db *db, void *arg, struct xy_err *e
 {
 	(void)arg;
 	int rc = db_exec(db, "CREATE TABLE unit_rows(thread INTEGER NOT NULL, i INTEGER NOT NULL, "
-	                     "PRIMARY KEY (thread, i))");
+			     "PRIMARY KEY (thread, i))");
 	return rc == DB_OK ? XY_OK : db_fail(db, rc, e);
 }
 
@@ -460,7 +462,7 @@ static bool row_visible(const char *path, int thread, int i)
 	bool seen = false;
 	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v2(h, "SELECT 1 FROM unit_rows WHERE thread = ?1 AND i = ?2", -1, &st,
-	                       NULL) == SQLITE_OK) {
+			       NULL) == SQLITE_OK) {
 		sqlite3_busy_timeout(h, 5000);
 		sqlite3_bind_int(st, 1, thread);
 		sqlite3_bind_int(st, 2, i);
@@ -475,7 +477,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	for (int i = 0; i < W_CALLS; i++) {
-		struct row_job j = {.thread = w->thread, .i = i};
+		struct row_job j = { .thread = w->thread, .i = i };
 		struct xy_err e;
 		memset(&e, 0, sizeof e);
 		w->result[i] = store_tx(w->s, row_tx_fn, &j, &e);
@@ -490,7 +492,7 @@ static void *worker_main(void *arg)
 static void test_writer_concurrent(void **state)
 {
 	struct fx *f = *state;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	assert_int_equal(store_tx(f->s, create_rows_table, NULL, &e), XY_OK);
 	assert_int_equal(store_writer_start(f->s), 0);
 	struct worker *w = calloc(W_THREADS, sizeof *w);
@@ -509,11 +511,11 @@ static void test_writer_concurrent(void **state)
 	for (int t = 0; t < W_THREADS; t++) {
 		for (int i = 0; i < W_CALLS; i++) {
 			enum xy_kind want = i % 10 == 4   ? XY_EINVALID
-			                    : i % 10 == 9 ? XY_ECONFLICT
-			                                  : XY_OK;
+					    : i % 10 == 9 ? XY_ECONFLICT
+							  : XY_OK;
 			if (w[t].result[i] != want)
 				fail_msg("thread %d call %d: %d (%s), want %d", t, i,
-				         w[t].result[i], w[t].code[i], want);
+					 w[t].result[i], w[t].code[i], want);
 			if (want == XY_EINVALID)
 				assert_string_equal(w[t].code[i], "unit_every_fifth");
 			if (want == XY_ECONFLICT)
@@ -529,17 +531,17 @@ static void test_writer_concurrent(void **state)
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM unit_rows WHERE i % 5 = 4", 0), 0);
 	for (int t = 0; t < W_THREADS; t++)
 		assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM unit_rows WHERE thread = ?1", t),
-		                 W_CALLS * 4 / 5);
+				 W_CALLS * 4 / 5);
 	/* the audit trail holds exactly the committed rows, densely numbered */
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM audit_events", 0), ok);
 	assert_int_equal(raw_int(f, "SELECT MAX(id) FROM audit_events", 0), ok);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM audit_events WHERE entity_id % 5 = 4", 0),
-	                 0);
+			 0);
 	assert_int_equal(raw_int(f,
-	                         "SELECT COUNT(*) FROM audit_events a WHERE NOT EXISTS (SELECT 1 "
-	                         "FROM unit_rows r WHERE r.thread * 1000 + r.i = a.entity_id)",
-	                         0),
-	                 0);
+				 "SELECT COUNT(*) FROM audit_events a WHERE NOT EXISTS (SELECT 1 "
+				 "FROM unit_rows r WHERE r.thread * 1000 + r.i = a.entity_id)",
+				 0),
+			 0);
 	struct audit_report r = verify(f->s);
 	if (!r.ok)
 		fail_msg("audit chain broken at %lld: %s", (long long)r.bad_id, r.problem);
@@ -569,7 +571,7 @@ static void expect_bad(struct fx *f, int64_t id, const char *problem_part)
 		fail_msg("tampering not detected (want event %lld)", (long long)id);
 	if (r.bad_id != id)
 		fail_msg("reported event %lld (%s), want %lld", (long long)r.bad_id, r.problem,
-		         (long long)id);
+			 (long long)id);
 	if (problem_part && !strstr(r.problem, problem_part))
 		fail_msg("problem \"%s\" does not mention \"%s\"", r.problem, problem_part);
 }
@@ -588,7 +590,7 @@ static void test_audit_clean(void **state)
 	assert_string_equal(r.head, head);
 	assert_int_equal(raw_int(f, "SELECT last_id FROM audit_head", 0), TREE_EVENTS);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM audit_events WHERE actor_id = 0", 0),
-	                 TREE_EVENTS);
+			 TREE_EVENTS);
 	char genesis[80];
 	raw_text(f, "SELECT prev_hash FROM audit_events WHERE id = 1", 0, genesis, sizeof genesis);
 	assert_string_equal(genesis, AUDIT_GENESIS);
@@ -599,7 +601,7 @@ static void test_audit_tamper_update_data(void **state)
 	struct fx *f = *state;
 	tamper_setup(f);
 	raw_exec(f, "UPDATE audit_events SET data = "
-	            "'{\"kind\":\"street\",\"name\":\"伪造街道\",\"parent_id\":3}' WHERE id = 4");
+		    "'{\"kind\":\"street\",\"name\":\"伪造街道\",\"parent_id\":3}' WHERE id = 4");
 	expect_bad(f, 4, "altered");
 }
 
@@ -611,15 +613,16 @@ static void test_audit_tamper_each_column(void **state)
 	static const struct {
 		const char *col, *value;
 	} edits[] = {
-	    {"at", "at + 1"},
-	    {"actor_id", "99"},
-	    {"area_id", "99"},
-	    {"action", "'area.deleted'"},
-	    {"entity", "'user'"},
-	    {"entity_id", "12345"},
-	    {"data", "'{}'"},
-	    {"prev_hash", "'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'"},
-	    {"hash", "'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'"},
+		{ "at", "at + 1" },
+		{ "actor_id", "99" },
+		{ "area_id", "99" },
+		{ "action", "'area.deleted'" },
+		{ "entity", "'user'" },
+		{ "entity_id", "12345" },
+		{ "data", "'{}'" },
+		{ "prev_hash",
+		  "'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'" },
+		{ "hash", "'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'" },
 	};
 	sqlite3 *h = raw_open(f);
 	for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
@@ -633,18 +636,18 @@ static void test_audit_tamper_each_column(void **state)
 		assert_non_null(orig);
 
 		snprintf(sql, sizeof sql, "UPDATE audit_events SET %s = %s WHERE id = 3",
-		         edits[i].col, edits[i].value);
+			 edits[i].col, edits[i].value);
 		assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 		struct audit_report r = verify(f->s);
 		if (r.ok || r.bad_id != 3) {
 			sqlite3_value_free(orig);
 			sqlite3_close(h);
 			fail_msg("changing %s of event 3: ok=%d bad_id=%lld", edits[i].col, r.ok,
-			         (long long)r.bad_id);
+				 (long long)r.bad_id);
 		}
 
 		snprintf(sql, sizeof sql, "UPDATE audit_events SET %s = ?1 WHERE id = 3",
-		         edits[i].col);
+			 edits[i].col);
 		assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
 		sqlite3_bind_value(st, 1, orig);
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
@@ -698,11 +701,11 @@ static void test_audit_tamper_rehashed(void **state)
 	sqlite3 *h = raw_open(f);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(h,
-	                                    "SELECT id, at, actor_id, area_id, action, entity, "
-	                                    "entity_id, prev_hash, area_path FROM audit_events "
-	                                    "WHERE id = 4",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
+					    "SELECT id, at, actor_id, area_id, action, entity, "
+					    "entity_id, prev_hash, area_path FROM audit_events "
+					    "WHERE id = 4",
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	char action[64], entity[64];
 	struct audit_event ev;
@@ -724,10 +727,10 @@ static void test_audit_tamper_rehashed(void **state)
 	ev.data = "{\"forged\":true}";
 	audit_seal(&ev);
 	assert_int_equal(sqlite3_prepare_v2(h,
-	                                    "UPDATE audit_events SET data = ?1, hash = ?2 "
-	                                    "WHERE id = 4",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
+					    "UPDATE audit_events SET data = ?1, hash = ?2 "
+					    "WHERE id = 4",
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	sqlite3_bind_text(st, 1, ev.data, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, ev.hash, -1, SQLITE_TRANSIENT);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
@@ -741,8 +744,8 @@ static void test_audit_tamper_swap(void **state)
 	struct fx *f = *state;
 	tamper_setup(f);
 	raw_exec(f, "UPDATE audit_events SET id = -1 WHERE id = 3;"
-	            "UPDATE audit_events SET id = 3 WHERE id = 4;"
-	            "UPDATE audit_events SET id = 4 WHERE id = -1;");
+		    "UPDATE audit_events SET id = 3 WHERE id = 4;"
+		    "UPDATE audit_events SET id = 4 WHERE id = -1;");
 	expect_bad(f, 3, NULL);
 }
 
@@ -751,7 +754,7 @@ static void test_audit_tamper_head(void **state)
 	struct fx *f = *state;
 	tamper_setup(f);
 	raw_exec(f, "UPDATE audit_head SET last_hash = "
-	            "'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'");
+		    "'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'");
 	expect_bad(f, TREE_EVENTS, "head");
 }
 
@@ -769,17 +772,17 @@ static void test_audit_tamper_forged_append(void **state)
 	ev.entity_id = 99;
 	ev.data = "{}";
 	raw_text(f, "SELECT hash FROM audit_events WHERE id = ?1", TREE_EVENTS, ev.prev_hash,
-	         sizeof ev.prev_hash);
+		 sizeof ev.prev_hash);
 	audit_seal(&ev);
 	sqlite3 *h = raw_open(f);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(
-	    sqlite3_prepare_v2(h,
-	                       "INSERT INTO audit_events(id, at, actor_id, area_id, "
-	                       "area_path, action, entity, entity_id, data, prev_hash, "
-	                       "hash) VALUES (?1, ?2, 0, 0, '/', ?3, ?4, ?5, ?6, ?7, ?8)",
-	                       -1, &st, NULL),
-	    SQLITE_OK);
+		sqlite3_prepare_v2(h,
+				   "INSERT INTO audit_events(id, at, actor_id, area_id, "
+				   "area_path, action, entity, entity_id, data, prev_hash, "
+				   "hash) VALUES (?1, ?2, 0, 0, '/', ?3, ?4, ?5, ?6, ?7, ?8)",
+				   -1, &st, NULL),
+		SQLITE_OK);
 	sqlite3_bind_int64(st, 1, ev.id);
 	sqlite3_bind_int64(st, 2, ev.at);
 	sqlite3_bind_text(st, 3, ev.action, -1, SQLITE_STATIC);
@@ -808,17 +811,17 @@ static void test_audit_appends_after_verify(void **state)
 {
 	struct fx *f = *state;
 	tamper_setup(f);
-	struct unit_tx c = {.code = "unit_after", .result = XY_OK};
-	struct xy_err e = {0};
+	struct unit_tx c = { .code = "unit_after", .result = XY_OK };
+	struct xy_err e = { 0 };
 	assert_int_equal(store_tx(f->s, unit_tx_fn, &c, &e), XY_OK);
 	struct audit_report r = verify(f->s);
 	assert_true(r.ok);
 	assert_int_equal(r.count, TREE_EVENTS + 1);
 	char prev[80], hash8[80];
 	raw_text(f, "SELECT prev_hash FROM audit_events WHERE id = ?1", TREE_EVENTS + 1, prev,
-	         sizeof prev);
+		 sizeof prev);
 	raw_text(f, "SELECT hash FROM audit_events WHERE id = ?1", TREE_EVENTS, hash8,
-	         sizeof hash8);
+		 sizeof hash8);
 	assert_string_equal(prev, hash8);
 }
 
@@ -830,22 +833,22 @@ static void test_area_create_rules(void **state)
 	struct tree t;
 	make_tree(f->s, &t);
 	struct actor sys = system_admin();
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	int64_t id = 0;
 	char path[80];
 	raw_text(f, "SELECT path FROM areas WHERE id = ?1", t.compound_a, path, sizeof path);
 	char want[80];
 	snprintf(want, sizeof want, "/%lld/%lld/%lld/%lld/%lld/%lld/", (long long)t.province,
-	         (long long)t.city, (long long)t.district, (long long)t.street, (long long)t.comm_a,
-	         (long long)t.compound_a);
+		 (long long)t.city, (long long)t.district, (long long)t.street, (long long)t.comm_a,
+		 (long long)t.compound_a);
 	assert_string_equal(path, want);
 	/* a compound under a street skips a level */
 	assert_int_equal(area_create(f->s, &sys, "跳级小区", "compound", t.street, &id, &e),
-	                 XY_EINVALID);
+			 XY_EINVALID);
 	assert_string_equal(e.code, "invalid_kind");
 	/* a sibling with the same name */
 	assert_int_equal(area_create(f->s, &sys, "九眼桥社区", "community", t.street, &id, &e),
-	                 XY_ECONFLICT);
+			 XY_ECONFLICT);
 	/* only admins */
 	struct actor w;
 	memset(&w, 0, sizeof w);
@@ -854,7 +857,7 @@ static void test_area_create_rules(void **state)
 	w.grants[0].role = ROLE_SECRETARY;
 	snprintf(w.grants[0].scope, sizeof w.grants[0].scope, "%s", want);
 	assert_int_equal(area_create(f->s, &w, "新院落", "compound", t.comm_a, &id, &e),
-	                 XY_EFORBIDDEN);
+			 XY_EFORBIDDEN);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM areas", 0), 8);
 	struct audit_report r = verify(f->s);
 	assert_true(r.ok);
@@ -873,14 +876,14 @@ struct ring {
 
 static int64_t mk_user(struct store *s, const char *username, const char *role, int64_t area)
 {
-	struct user_input in = {.username = username,
-	                        .password = "unit-test-pw",
-	                        .display_name = "测试用户",
-	                        .phone = "13812345678",
-	                        .ngrants = 1,
-	                        .grants = {{role, area}}};
+	struct user_input in = { .username = username,
+				 .password = "unit-test-pw",
+				 .display_name = "测试用户",
+				 .phone = "13812345678",
+				 .ngrants = 1,
+				 .grants = { { role, area } } };
 	int64_t id = 0;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	if (user_create(s, NULL, &in, &id, &e) != XY_OK) {
 		fprintf(stderr, "user_create %s: %s\n", username, e.message);
 		return 0;
@@ -890,7 +893,7 @@ static int64_t mk_user(struct store *s, const char *username, const char *role, 
 
 static int load(struct store *s, int64_t uid, struct actor *a)
 {
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	struct db *db = store_conn(s, &e);
 	return db && actor_load(db, uid, a, &e) == XY_OK ? 0 : -1;
 }
@@ -906,7 +909,7 @@ static int ring_setup(void **state)
 	}
 	struct store *s = r->f->s;
 	struct actor sys = system_admin();
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	struct tree *t = &r->t;
 	if (area_create(s, &sys, "四川省", "province", 0, &t->province, &e) ||
 	    area_create(s, &sys, "成都市", "city", t->province, &t->city, &e) ||
@@ -928,13 +931,13 @@ static int ring_setup(void **state)
 	    load(s, r->worker_b, &r->a_worker_b) || load(s, r->secretary, &r->a_secretary) ||
 	    load(s, r->provider_user, &r->a_provider))
 		goto fail;
-	struct provider_input p = {.kind = "talent",
-	                           .name = "王师傅维修队",
-	                           .area_id = t->comm_a,
-	                           .skills = {"elderly"},
-	                           .nskills = 1,
-	                           .capacity = 5,
-	                           .user_id = r->provider_user};
+	struct provider_input p = { .kind = "talent",
+				    .name = "王师傅维修队",
+				    .area_id = t->comm_a,
+				    .skills = { "elderly" },
+				    .nskills = 1,
+				    .capacity = 5,
+				    .user_id = r->provider_user };
 	if (provider_create(s, &r->a_worker_a, &p, &r->provider_own, &e))
 		goto fail;
 	p.name = "社区志愿服务站";
@@ -962,15 +965,15 @@ static int ring_teardown(void **state)
 
 static int64_t submit(struct ring *r, const char *title)
 {
-	struct need_input in = {.area_id = r->t.compound_a,
-	                        .category = "elderly",
-	                        .title = title,
-	                        .description = "楼道灯坏了，老人晚上上下楼不方便",
-	                        .beneficiaries = {"elderly"},
-	                        .nbenef = 1};
+	struct need_input in = { .area_id = r->t.compound_a,
+				 .category = "elderly",
+				 .title = title,
+				 .description = "楼道灯坏了，老人晚上上下楼不方便",
+				 .beneficiaries = { "elderly" },
+				 .nbenef = 1 };
 	struct need_created out;
 	memset(&out, 0, sizeof out);
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	enum xy_kind k = need_submit(r->f->s, &r->a_resident, &in, &out, &e);
 	if (k != XY_OK)
 		fail_msg("need_submit: %s %s", e.code, e.message);
@@ -978,11 +981,12 @@ static int64_t submit(struct ring *r, const char *title)
 }
 
 static enum xy_kind move(struct ring *r, const struct actor *who, int64_t id, const char *to,
-                         const char *reason, int64_t merged_into, int64_t provider_id,
-                         struct xy_err *e)
+			 const char *reason, int64_t merged_into, int64_t provider_id,
+			 struct xy_err *e)
 {
 	struct need_transition_input in = {
-	    .to = to, .reason = reason, .merged_into = merged_into, .provider_id = provider_id};
+		.to = to, .reason = reason, .merged_into = merged_into, .provider_id = provider_id
+	};
 	xy_err_clear(e);
 	return need_transition(r->f->s, who, id, &in, e);
 }
@@ -1003,11 +1007,11 @@ static void snap(struct ring *r, int64_t id, struct snapshot *s)
 {
 	memset(s, 0, sizeof *s);
 	raw_text(r->f,
-	         "SELECT status || '|' || updated_at || '|' || COALESCE(reason, '-') || '|' || "
-	         "COALESCE(merged_into, 0) || '|' || COALESCE(provider_id, 0) || '|' || "
-	         "COALESCE(responded_at, '-') || '|' || COALESCE(accepted_at, '-') || '|' || "
-	         "COALESCE(resolved_at, '-') FROM needs WHERE id = ?1",
-	         id, s->row, sizeof s->row);
+		 "SELECT status || '|' || updated_at || '|' || COALESCE(reason, '-') || '|' || "
+		 "COALESCE(merged_into, 0) || '|' || COALESCE(provider_id, 0) || '|' || "
+		 "COALESCE(responded_at, '-') || '|' || COALESCE(accepted_at, '-') || '|' || "
+		 "COALESCE(resolved_at, '-') FROM needs WHERE id = ?1",
+		 id, s->row, sizeof s->row);
 	s->history = raw_int(r->f, "SELECT COUNT(*) FROM need_history WHERE need_id = ?1", id);
 	s->audit_last = raw_int(r->f, "SELECT last_id FROM audit_head", 0);
 	s->audit_count = raw_int(r->f, "SELECT COUNT(*) FROM audit_events", 0);
@@ -1015,8 +1019,8 @@ static void snap(struct ring *r, int64_t id, struct snapshot *s)
 }
 
 static void expect_refused(struct ring *r, const struct actor *who, int64_t id, const char *to,
-                           const char *reason, int64_t merged_into, int64_t provider_id,
-                           enum xy_kind kind, const char *code)
+			   const char *reason, int64_t merged_into, int64_t provider_id,
+			   enum xy_kind kind, const char *code)
 {
 	struct snapshot before, after;
 	snap(r, id, &before);
@@ -1024,7 +1028,7 @@ static void expect_refused(struct ring *r, const struct actor *who, int64_t id, 
 	enum xy_kind k = move(r, who, id, to, reason, merged_into, provider_id, &e);
 	if (k != kind || strcmp(e.code, code) != 0)
 		fail_msg("-> %s: got %d %s (%s), want %d %s", to ? to : "(null)", k, e.code,
-		         e.message, kind, code);
+			 e.message, kind, code);
 	snap(r, id, &after);
 	assert_string_equal(before.row, after.row);
 	assert_int_equal(before.history, after.history);
@@ -1034,7 +1038,7 @@ static void expect_refused(struct ring *r, const struct actor *who, int64_t id, 
 }
 
 static void expect_moved(struct ring *r, const struct actor *who, int64_t id, const char *to,
-                         const char *reason, int64_t merged_into, int64_t provider_id)
+			 const char *reason, int64_t merged_into, int64_t provider_id)
 {
 	struct snapshot before, after;
 	snap(r, id, &before);
@@ -1050,14 +1054,14 @@ static void expect_moved(struct ring *r, const struct actor *who, int64_t id, co
 	assert_int_equal(after.audit_last, before.audit_last + 1);
 	char action[64];
 	raw_text(r->f, "SELECT action FROM audit_events WHERE id = ?1", after.audit_last, action,
-	         sizeof action);
+		 sizeof action);
 	assert_string_equal(action, "need.transition");
 	assert_int_equal(
-	    raw_int(r->f, "SELECT entity_id FROM audit_events WHERE id = ?1", after.audit_last),
-	    id);
+		raw_int(r->f, "SELECT entity_id FROM audit_events WHERE id = ?1", after.audit_last),
+		id);
 	assert_int_equal(
-	    raw_int(r->f, "SELECT actor_id FROM audit_events WHERE id = ?1", after.audit_last),
-	    who->user_id);
+		raw_int(r->f, "SELECT actor_id FROM audit_events WHERE id = ?1", after.audit_last),
+		who->user_id);
 }
 
 static void test_ring_actor_scopes(void **state)
@@ -1066,7 +1070,7 @@ static void test_ring_actor_scopes(void **state)
 	char comm_a[80], compound_a[80];
 	raw_text(r->f, "SELECT path FROM areas WHERE id = ?1", r->t.comm_a, comm_a, sizeof comm_a);
 	raw_text(r->f, "SELECT path FROM areas WHERE id = ?1", r->t.compound_a, compound_a,
-	         sizeof compound_a);
+		 sizeof compound_a);
 	assert_int_equal(r->a_resident.user_id, r->resident);
 	assert_int_equal(r->a_resident.ngrants, 1);
 	assert_int_equal(r->a_resident.grants[0].role, ROLE_RESIDENT);
@@ -1077,7 +1081,7 @@ static void test_ring_actor_scopes(void **state)
 	assert_string_equal(r->a_worker_a.grants[0].path, comm_a);
 	assert_string_equal(r->a_worker_a.grants[0].scope, comm_a);
 	struct actor none;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	assert_int_equal(actor_load(store_conn(r->f->s, &e), 999999, &none, &e), XY_OK);
 	assert_int_equal(none.ngrants, 0);
 }
@@ -1092,13 +1096,13 @@ static void test_ring_submit(void **state)
 	status_of(r, id, st, sizeof st);
 	assert_string_equal(st, "submitted");
 	raw_text(r->f, "SELECT tracking_no FROM needs WHERE id = ?1", id, tracking,
-	         sizeof tracking);
+		 sizeof tracking);
 	assert_int_equal(strlen(tracking), strlen("XY2026-000001"));
 	assert_memory_equal(tracking, "XY", 2);
 	assert_int_equal(raw_int(r->f, "SELECT submitter_id FROM needs WHERE id = ?1", id),
-	                 r->resident);
+			 r->resident);
 	assert_int_equal(raw_int(r->f, "SELECT COUNT(*) FROM need_history WHERE need_id = ?1", id),
-	                 1);
+			 1);
 	assert_int_equal(raw_int(r->f, "SELECT last_id FROM audit_head", 0), audit_before + 1);
 }
 
@@ -1107,29 +1111,29 @@ static void test_ring_refusals_change_nothing(void **state)
 	struct ring *r = *state;
 	int64_t id = submit(r, "小区健身器材损坏");
 	expect_refused(r, &r->a_worker_b, id, "accepted", NULL, 0, 0, XY_EFORBIDDEN,
-	               "out_of_scope");
+		       "out_of_scope");
 	expect_refused(r, &r->a_resident, id, "accepted", NULL, 0, 0, XY_EFORBIDDEN, "forbidden");
 	expect_refused(r, &r->a_provider, id, "accepted", NULL, 0, 0, XY_EFORBIDDEN, "forbidden");
 	expect_refused(r, &r->a_worker_a, id, "rejected", NULL, 0, 0, XY_EINVALID,
-	               "reason_required");
+		       "reason_required");
 	expect_refused(r, &r->a_worker_a, id, "rejected", "", 0, 0, XY_EINVALID, "reason_required");
 	expect_refused(r, &r->a_secretary, id, "rejected", "bad \xff", 0, 0, XY_EINVALID,
-	               "reason_required");
+		       "reason_required");
 	expect_refused(r, &r->a_worker_a, id, "confirmed", NULL, 0, 0, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 	expect_refused(r, &r->a_worker_a, id, "fulfilled", NULL, 0, 0, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 	expect_refused(r, &r->a_worker_a, id, "submitted", NULL, 0, 0, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 	expect_refused(r, &r->a_secretary, id, "wish_open", NULL, 0, 0, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 	expect_refused(r, &r->a_provider, id, "claimed", NULL, 0, r->provider_own, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 	expect_refused(r, &r->a_worker_a, id, "merged", NULL, 0, 0, XY_EINVALID,
-	               "merged_into_required");
+		       "merged_into_required");
 	expect_refused(r, &r->a_worker_a, id, "merged", NULL, id, 0, XY_EINVALID, "invalid_merge");
 	expect_refused(r, &r->a_worker_a, id, "merged", NULL, 999999, 0, XY_EINVALID,
-	               "merge_target_not_found");
+		       "merge_target_not_found");
 	expect_refused(r, &r->a_worker_a, id, "bogus", NULL, 0, 0, XY_EINVALID, "invalid_status");
 	expect_refused(r, &r->a_worker_a, id, NULL, NULL, 0, 0, XY_EINVALID, "to_required");
 	struct xy_err e;
@@ -1144,9 +1148,9 @@ static void test_ring_in_project_refused(void **state)
 	expect_moved(r, &r->a_worker_a, id, "accepted", NULL, 0, 0);
 	/* only project approval may take this edge */
 	expect_refused(r, &r->a_worker_a, id, "in_project", NULL, 0, 0, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 	expect_refused(r, &r->a_secretary, id, "in_project", NULL, 0, 0, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 	/* publication is the secretary's */
 	expect_refused(r, &r->a_worker_a, id, "wish_open", NULL, 0, 0, XY_EFORBIDDEN, "forbidden");
 }
@@ -1160,32 +1164,32 @@ static void test_ring_wish_path(void **state)
 	expect_moved(r, &r->a_secretary, id, "wish_open", NULL, 0, 0);
 	/* a provider may claim only for itself */
 	expect_refused(r, &r->a_provider, id, "claimed", NULL, 0, r->provider_unowned,
-	               XY_EFORBIDDEN, "not_your_provider");
+		       XY_EFORBIDDEN, "not_your_provider");
 	expect_refused(r, &r->a_provider, id, "claimed", NULL, 0, 0, XY_EINVALID,
-	               "provider_required");
+		       "provider_required");
 	expect_refused(r, &r->a_provider, id, "claimed", NULL, 0, 999999, XY_EINVALID,
-	               "provider_not_found");
+		       "provider_not_found");
 	expect_moved(r, &r->a_provider, id, "claimed", NULL, 0, r->provider_own);
 	assert_int_equal(raw_int(r->f, "SELECT provider_id FROM needs WHERE id = ?1", id),
-	                 r->provider_own);
+			 r->provider_own);
 	expect_refused(r, &r->a_resident, id, "fulfilled", NULL, 0, 0, XY_EFORBIDDEN, "forbidden");
 	expect_moved(r, &r->a_provider, id, "fulfilled", NULL, 0, 0);
 	assert_true(raw_int(r->f, "SELECT resolved_at IS NOT NULL FROM needs WHERE id = ?1", id));
 	/* the resident who made the wish confirms it; staff do not */
 	expect_refused(r, &r->a_worker_a, id, "confirmed", NULL, 0, 0, XY_EFORBIDDEN,
-	               "resident_confirms");
+		       "resident_confirms");
 	expect_refused(r, &r->a_worker_b, id, "confirmed", NULL, 0, 0, XY_EFORBIDDEN,
-	               "out_of_scope");
+		       "out_of_scope");
 	expect_moved(r, &r->a_resident, id, "confirmed", NULL, 0, 0);
 	assert_int_equal(raw_int(r->f, "SELECT COUNT(*) FROM need_history WHERE need_id = ?1", id),
-	                 6);
+			 6);
 	/* confirmed ends the machine */
-	static const char *const all[] = {"submitted", "accepted",  "rejected",
-	                                  "merged",    "wish_open", "claimed",
-	                                  "fulfilled", "confirmed", "in_project"};
+	static const char *const all[] = { "submitted", "accepted",  "rejected",
+					   "merged",    "wish_open", "claimed",
+					   "fulfilled", "confirmed", "in_project" };
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		expect_refused(r, &r->a_secretary, id, all[i], "x", 1, r->provider_own,
-		               XY_ECONFLICT, "illegal_transition");
+			       XY_ECONFLICT, "illegal_transition");
 }
 
 static void test_ring_release_claim(void **state)
@@ -1197,12 +1201,12 @@ static void test_ring_release_claim(void **state)
 	expect_moved(r, &r->a_worker_a, id, "claimed", NULL, 0, r->provider_unowned);
 	/* the provider user did not claim it */
 	expect_refused(r, &r->a_provider, id, "wish_open", NULL, 0, 0, XY_EFORBIDDEN,
-	               "not_your_claim");
+		       "not_your_claim");
 	expect_refused(r, &r->a_provider, id, "fulfilled", NULL, 0, 0, XY_EFORBIDDEN,
-	               "not_your_claim");
+		       "not_your_claim");
 	expect_moved(r, &r->a_worker_a, id, "wish_open", NULL, 0, 0);
 	assert_int_equal(
-	    raw_int(r->f, "SELECT COALESCE(provider_id, 0) FROM needs WHERE id = ?1", id), 0);
+		raw_int(r->f, "SELECT COALESCE(provider_id, 0) FROM needs WHERE id = ?1", id), 0);
 }
 
 static void test_ring_reject_keeps_reason(void **state)
@@ -1214,7 +1218,7 @@ static void test_ring_reject_keeps_reason(void **state)
 	raw_text(r->f, "SELECT reason FROM needs WHERE id = ?1", id, reason, sizeof reason);
 	assert_string_equal(reason, "需由业主共同决定，转交街道");
 	expect_refused(r, &r->a_worker_a, id, "accepted", NULL, 0, 0, XY_ECONFLICT,
-	               "illegal_transition");
+		       "illegal_transition");
 }
 
 static void test_ring_merge(void **state)
@@ -1227,24 +1231,24 @@ static void test_ring_merge(void **state)
 	/* nothing merges into a merged need */
 	int64_t c = submit(r, "路灯不亮 3");
 	expect_refused(r, &r->a_worker_a, c, "merged", NULL, a, 0, XY_ECONFLICT,
-	               "merge_target_closed");
+		       "merge_target_closed");
 
 	/* nor across communities: a need of community B recorded by its worker */
-	struct need_input in = {.area_id = r->t.compound_b,
-	                        .category = "elderly",
-	                        .title = "路灯不亮",
-	                        .description = "水井坊的路灯",
-	                        .channel = "visit",
-	                        .on_behalf = true,
-	                        .behalf_name = "李大爷"};
+	struct need_input in = { .area_id = r->t.compound_b,
+				 .category = "elderly",
+				 .title = "路灯不亮",
+				 .description = "水井坊的路灯",
+				 .channel = "visit",
+				 .on_behalf = true,
+				 .behalf_name = "李大爷" };
 	struct need_created out;
-	struct xy_err e = {0};
+	struct xy_err e = { 0 };
 	assert_int_equal(need_submit(r->f->s, &r->a_worker_b, &in, &out, &e), XY_OK);
 	expect_refused(r, &r->a_worker_a, c, "merged", NULL, out.id, 0, XY_ECONFLICT,
-	               "merge_other_community");
+		       "merge_other_community");
 	/* and worker A cannot touch B's need at all */
 	expect_refused(r, &r->a_worker_a, out.id, "accepted", NULL, 0, 0, XY_EFORBIDDEN,
-	               "out_of_scope");
+		       "out_of_scope");
 }
 
 /* Last: everything the ring did is on an intact chain. */
@@ -1261,44 +1265,45 @@ static void test_ring_audit_verifies(void **state)
 int main(void)
 {
 	const struct CMUnitTest store_tests[] = {
-	    cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_migrate_after_reopen, setup, teardown),
-	    cmocka_unit_test(test_open_bad_path),
-	    cmocka_unit_test_setup_teardown(test_fresh_audit_chain, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tx_commit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tx_rollback, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tx_rollback_keeps_earlier_commit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tx_conflict, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tx_retries_unavailable, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tx_unavailable_gives_up, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tx_null_err, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_writer_single, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_writer_concurrent, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_clean, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_update_data, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_each_column, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_delete_middle, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_delete_first, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_delete_last, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_delete_all, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_rehashed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_swap, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_head, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_forged_append, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_tamper_area_path, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit_appends_after_verify, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_area_create_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_after_reopen, setup, teardown),
+		cmocka_unit_test(test_open_bad_path),
+		cmocka_unit_test_setup_teardown(test_fresh_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_rollback_keeps_earlier_commit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tx_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_retries_unavailable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_unavailable_gives_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_null_err, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_single, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_clean, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_update_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_each_column, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_middle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_last, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_rehashed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_forged_append, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_area_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_appends_after_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_area_create_rules, setup, teardown),
 	};
 	const struct CMUnitTest ring_tests[] = {
-	    cmocka_unit_test(test_ring_actor_scopes),
-	    cmocka_unit_test(test_ring_submit),
-	    cmocka_unit_test(test_ring_refusals_change_nothing),
-	    cmocka_unit_test(test_ring_in_project_refused),
-	    cmocka_unit_test(test_ring_wish_path),
-	    cmocka_unit_test(test_ring_release_claim),
-	    cmocka_unit_test(test_ring_reject_keeps_reason),
-	    cmocka_unit_test(test_ring_merge),
-	    cmocka_unit_test(test_ring_audit_verifies),
+		cmocka_unit_test(test_ring_actor_scopes),
+		cmocka_unit_test(test_ring_submit),
+		cmocka_unit_test(test_ring_refusals_change_nothing),
+		cmocka_unit_test(test_ring_in_project_refused),
+		cmocka_unit_test(test_ring_wish_path),
+		cmocka_unit_test(test_ring_release_claim),
+		cmocka_unit_test(test_ring_reject_keeps_reason),
+		cmocka_unit_test(test_ring_merge),
+		cmocka_unit_test(test_ring_audit_verifies),
 	};
 	if (secret_init() != 0)
 		return 1;
