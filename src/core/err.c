@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
+
 enum xy_kind xy_fail(struct xy_err *e, enum xy_kind kind, const char *code, const char *field,
 		     const char *fmt, ...)
 {
@@ -16,6 +18,10 @@ enum xy_kind xy_fail(struct xy_err *e, enum xy_kind kind, const char *code, cons
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof e->message, fmt, ap);
 	va_end(ap);
+	/* messages quote input and may be cut mid-character: keep them valid UTF-8 */
+	text_sanitize(e->code);
+	text_sanitize(e->field);
+	text_sanitize(e->message);
 	return kind;
 }
 

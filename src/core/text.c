@@ -46,6 +46,52 @@ long text_utf8_len(const char *str, size_t n)
 	return count;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0. */
+static size_t seq_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void text_sanitize(char *str)
+{
+	unsigned char *s = (unsigned char *)str;
+	while (*s) {
+		size_t n = seq_len(s);
+		if (n == 0) {
+			*s++ = '?';
+		} else if (n == 1 && (*s < 0x20 || *s == 0x7f)) {
+			*s++ = ' ';
+		} else {
+			s += n;
+		}
+	}
+}
+
 bool text_len_ok(const char *s, long min, long max)
 {
 	if (!s)

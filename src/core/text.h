@@ -10,6 +10,11 @@
  * than tab, LF and CR. */
 long text_utf8_len(const char *s, size_t n);
 
+/* Makes s valid UTF-8 in place: every byte that does not start a complete, well-formed
+ * sequence (an invalid byte, or a character cut off at the end) becomes '?'; control
+ * characters become ' '. Used on error messages that quote input. */
+void text_sanitize(char *s);
+
 /* true when s is valid text (as above) with min..max code points after trimming nothing. */
 bool text_len_ok(const char *s, long min, long max);
 

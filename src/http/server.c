@@ -127,12 +127,12 @@ void reply_fail(struct req *r, enum xy_kind kind, const char *code, const char *
 		const char *fmt, ...)
 {
 	struct xy_err e = { .kind = kind };
-	snprintf(e.code, sizeof e.code, "%s", code);
-	snprintf(e.field, sizeof e.field, "%s", field ? field : "");
+	char msg[sizeof e.message];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e.message, sizeof e.message, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	xy_fail(&e, kind, code, field, "%s", msg);
 	reply_error(r, &e);
 }
 
@@ -361,9 +361,11 @@ static void dispatch(struct req *r)
 		path_known = true;
 		bool head_as_get = strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0;
 		if (strcmp(rt->method, r->method) != 0 && !head_as_get) {
-			if (strlen(allow) + strlen(rt->method) + 3 < sizeof allow)
+			bool get = strcmp(rt->method, "GET") == 0;
+			if (strlen(allow) + strlen(rt->method) + 9 < sizeof allow)
 				snprintf(allow + strlen(allow), sizeof allow - strlen(allow),
-					 "%s%s", allow[0] ? ", " : "", rt->method);
+					 "%s%s%s", allow[0] ? ", " : "", rt->method,
+					 get ? ", HEAD" : "");
 			continue;
 		}
 		if (r->too_big) {

@@ -234,29 +234,45 @@ static enum xy_kind throttle_hit(struct db *db, const char *key, struct xy_err *
 }
 
 struct login_note {
-	const char *keys[2];
-	bool ok;
+	const char *keys[2]; /* account, address */
 	struct session_new *sess;
 	char token_hash[65];
 };
 
-static enum xy_kind login_note_tx(struct db *db, void *arg, struct xy_err *e)
+/* Every attempt is counted as a failure before the password is checked, in one transaction
+ * with the limit check, so parallel guesses cannot slip past the limit; a success takes its
+ * count back (login_success_tx). */
+static enum xy_kind login_attempt_tx(struct db *db, void *arg, struct xy_err *e)
+{
+	struct login_note *n = arg;
+	int64_t now = time_now();
+	if (throttle_count(db, n->keys[0], now) >= THROTTLE_ACCOUNT_MAX ||
+	    throttle_count(db, n->keys[1], now) >= THROTTLE_ADDRESS_MAX)
+		return xy_fail(e, XY_ETHROTTLE, "too_many_attempts", NULL,
+			       "too many failed logins; wait %d minutes and try again",
+			       THROTTLE_WINDOW / 60);
+	for (int i = 0; i < 2; i++) {
+		enum xy_kind k = throttle_hit(db, n->keys[i], e);
+		if (k)
+			return k;
+	}
+	return XY_OK;
+}
+
+static enum xy_kind login_success_tx(struct db *db, void *arg, struct xy_err *e)
 {
 	struct login_note *n = arg;
 	int64_t now = time_now();
 	int rc;
-	if (!n->ok) {
-		for (int i = 0; i < 2; i++) {
-			enum xy_kind k = throttle_hit(db, n->keys[i], e);
-			if (k)
-				return k;
-		}
-		return XY_OK;
-	}
 	struct db_stmt *st = db_stmt(db, STMT_THROTTLE_CLEAR);
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
 	db_bind_text(st, 1, n->keys[0]);
+	if ((rc = db_run(st)) != DB_OK)
+		return db_fail(db, rc, e);
+	if (!(st = db_stmt(db, STMT_THROTTLE_UNDO)))
+		return db_fail(db, DB_FAIL, e);
+	db_bind_text(st, 1, n->keys[1]);
 	if ((rc = db_run(st)) != DB_OK)
 		return db_fail(db, rc, e);
 	if (!(st = db_stmt(db, STMT_SESSION_PURGE)))
@@ -286,11 +302,10 @@ enum xy_kind session_login(struct store *s, const char *username, const char *pa
 	snprintf(kacct, sizeof kacct, "user:%s", username);
 	snprintf(kaddr, sizeof kaddr, "addr:%s", address ? address : "?");
 	int64_t now = time_now();
-	if (throttle_count(db, kacct, now) >= THROTTLE_ACCOUNT_MAX ||
-	    throttle_count(db, kaddr, now) >= THROTTLE_ADDRESS_MAX)
-		return xy_fail(e, XY_ETHROTTLE, "too_many_attempts", NULL,
-			       "too many failed logins; wait %d minutes and try again",
-			       THROTTLE_WINDOW / 60);
+	struct login_note n = { .keys = { kacct, kaddr }, .sess = out };
+	enum xy_kind k = store_tx(s, login_attempt_tx, &n, e);
+	if (k)
+		return k;
 
 	struct db_stmt *st = db_stmt(db, STMT_USER_BY_NAME);
 	if (!st)
@@ -315,21 +330,15 @@ enum xy_kind session_login(struct store *s, const char *username, const char *pa
 	else
 		ok = (secret_password_burn(password), false);
 
-	struct login_note n = { .keys = { kacct, kaddr }, .ok = ok, .sess = out };
-	if (ok) {
-		memset(out, 0, sizeof *out);
-		out->user_id = uid;
-		out->expires_at = now + SESSION_TTL;
-		secret_random_hex(out->token, 32);
-		secret_random_hex(out->csrf, 32);
-		secret_sha256_hex(out->token, strlen(out->token), n.token_hash);
-	}
-	enum xy_kind k = store_tx(s, login_note_tx, &n, e);
-	if (k)
-		return k;
 	if (!ok)
 		return xy_fail(e, XY_EAUTH, "bad_credentials", NULL, "wrong username or password");
-	return XY_OK;
+	memset(out, 0, sizeof *out);
+	out->user_id = uid;
+	out->expires_at = now + SESSION_TTL;
+	secret_random_hex(out->token, 32);
+	secret_random_hex(out->csrf, 32);
+	secret_sha256_hex(out->token, strlen(out->token), n.token_hash);
+	return store_tx(s, login_success_tx, &n, e);
 }
 
 enum xy_kind session_resolve(struct store *s, const char *token, struct actor *who, char csrf[65],
