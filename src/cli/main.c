@@ -16,6 +16,7 @@ static const struct {
 	{ "audit", cmd_audit, "verify the audit chain (audit verify)" },
 	{ "backup", cmd_backup, "copy a live SQLite database safely (online backup)" },
 	{ "routes", cmd_routes, "list the HTTP routes the server registers" },
+	{ "migrate-store", cmd_migrate_store, "copy a SQLite installation into PostgreSQL" },
 };
 
 static void usage(FILE *f)

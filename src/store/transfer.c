@@ -1,0 +1,175 @@
+#include "store/transfer.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/migrate.h"
+
+const struct transfer_table transfer_tables[] = {
+	{ "areas", "id, name, kind, parent_id, path, created_at", 6 },
+	{ "categories", "code, name, name_en, sort", 4 },
+	{ "users", "id, username, password_hash, display_name, phone, disabled, created_at", 7 },
+	{ "grants", "user_id, role, area_id", 3 },
+	{ "sessions", "token_hash, user_id, csrf, created_at, expires_at", 5 },
+	{ "login_failures", "key, count, window_start", 3 },
+	{ "providers",
+	  "id, kind, name, area_id, area_path, capacity, contact, user_id, created_by, created_at",
+	  10 },
+	{ "provider_skills", "provider_id, category", 2 },
+	/* merged_into is copied in a second pass: a need may be merged into a later one */
+	{ "needs",
+	  "id, tracking_no, area_id, area_path, category, title, description, beneficiaries, "
+	  "urgency, channel, status, submitter_id, recorded_by, behalf_name, behalf_phone, "
+	  "provider_id, reason, supporters, created_at, updated_at, respond_by, responded_at, "
+	  "accepted_at, resolved_at",
+	  24 },
+	{ "need_supports", "need_id, user_id, created_at", 3 },
+	{ "need_history",
+	  "id, need_id, from_status, to_status, actor_id, at, reason, provider_id, merged_into", 9 },
+	{ "audit_events",
+	  "id, at, actor_id, area_id, area_path, action, entity, entity_id, data, prev_hash, hash",
+	  11 },
+	{ "audit_head", "id, last_id, last_hash", 3 },
+};
+const int transfer_tables_count = (int)(sizeof transfer_tables / sizeof transfer_tables[0]);
+
+/* Tables whose identity sequence must follow the copied ids on PostgreSQL. */
+static const char *const identity_tables[] = { "areas", "users", "providers", "needs",
+					       "need_history" };
+
+struct copy {
+	struct db *src;
+	struct transfer_report *r;
+};
+
+static int64_t count_rows(struct db *db, const char *table)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", table);
+	struct db_stmt *st = db_stmt_sql(db, sql);
+	int64_t n = -1;
+	if (st && db_step(st) == DB_ROW)
+		n = db_col_i64(st, 0);
+	if (st)
+		db_reset(st);
+	return n;
+}
+
+static enum xy_kind copy_table(struct db *src, struct db *dst, const struct transfer_table *t,
+			       int64_t *rows, struct xy_err *e)
+{
+	char sel[1024], ins[1536], ph[256] = "";
+	for (int i = 0; i < t->ncols; i++) {
+		size_t len = strlen(ph);
+		snprintf(ph + len, sizeof ph - len, "%s$%d", i ? ", " : "", i + 1);
+	}
+	snprintf(sel, sizeof sel, "SELECT %s FROM %s ORDER BY 1", t->cols, t->name);
+	snprintf(ins, sizeof ins, "INSERT INTO %s (%s) VALUES (%s)", t->name, t->cols, ph);
+	struct db_stmt *in = db_stmt_sql(src, sel);
+	if (!in)
+		return db_fail(src, DB_FAIL, e);
+	int rc;
+	*rows = 0;
+	while ((rc = db_step(in)) == DB_ROW) {
+		struct db_stmt *out = db_stmt_sql(dst, ins);
+		if (!out) {
+			db_reset(in);
+			return db_fail(dst, DB_FAIL, e);
+		}
+		for (int i = 0; i < t->ncols; i++)
+			db_bind_text(out, i + 1, db_col_text(in, i));
+		if ((rc = db_run(out)) != DB_OK) {
+			db_reset(in);
+			return xy_fail(e, XY_EINTERNAL, "copy_failed", t->name,
+				       "copying %s failed: %s", t->name, db_errmsg(dst));
+		}
+		(*rows)++;
+	}
+	db_reset(in);
+	return rc == DB_DONE ? XY_OK : db_fail(src, rc, e);
+}
+
+static enum xy_kind copy_merges(struct db *src, struct db *dst, struct xy_err *e)
+{
+	struct db_stmt *in = db_stmt_sql(
+		src, "SELECT id, merged_into FROM needs WHERE merged_into IS NOT NULL ORDER BY id");
+	if (!in)
+		return db_fail(src, DB_FAIL, e);
+	int rc;
+	while ((rc = db_step(in)) == DB_ROW) {
+		struct db_stmt *out =
+			db_stmt_sql(dst, "UPDATE needs SET merged_into = $2 WHERE id = $1");
+		if (!out) {
+			db_reset(in);
+			return db_fail(dst, DB_FAIL, e);
+		}
+		db_bind_i64(out, 1, db_col_i64(in, 0));
+		db_bind_i64(out, 2, db_col_i64(in, 1));
+		if ((rc = db_run(out)) != DB_OK) {
+			db_reset(in);
+			return db_fail(dst, rc, e);
+		}
+	}
+	db_reset(in);
+	return rc == DB_DONE ? XY_OK : db_fail(src, rc, e);
+}
+
+static enum xy_kind copy_tx(struct db *dst, void *arg, struct xy_err *e)
+{
+	struct copy *c = arg;
+	if (count_rows(dst, "users") != 0 || count_rows(dst, "needs") != 0 ||
+	    count_rows(dst, "areas") != 0)
+		return xy_fail(e, XY_ECONFLICT, "target_not_empty", "to",
+			       "the target already holds data; migrate into an empty database");
+	/* the target's own seed rows (categories, the empty audit head) give way to the source's */
+	if (db_exec(dst, "DELETE FROM audit_head") != DB_OK ||
+	    db_exec(dst, "DELETE FROM categories") != DB_OK)
+		return db_fail(dst, DB_FAIL, e);
+	enum xy_kind k;
+	for (int i = 0; i < transfer_tables_count; i++) {
+		if ((k = copy_table(c->src, dst, &transfer_tables[i], &c->r->rows[i], e)))
+			return k;
+		c->r->total += c->r->rows[i];
+	}
+	if ((k = copy_merges(c->src, dst, e)))
+		return k;
+	if (db_dialect(dst) == DB_PG) {
+		for (size_t i = 0; i < sizeof identity_tables / sizeof *identity_tables; i++) {
+			char sql[256];
+			snprintf(sql, sizeof sql,
+				 "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+				 "(SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)",
+				 identity_tables[i], identity_tables[i]);
+			if (db_exec(dst, sql) != DB_OK)
+				return db_fail(dst, DB_FAIL, e);
+		}
+	}
+	return XY_OK;
+}
+
+enum xy_kind transfer_copy(struct store *from, struct store *to, struct transfer_report *r,
+			   struct xy_err *e)
+{
+	memset(r, 0, sizeof *r);
+	struct db *src = store_conn(from, e);
+	if (!src)
+		return e->kind;
+	struct db *dst = store_conn(to, e);
+	if (!dst)
+		return e->kind;
+	int vs = migrate_version(src), vd = migrate_version(dst);
+	if (vs < 0 || vd < 0)
+		return xy_fail(e, XY_EINTERNAL, "schema_unknown", NULL,
+			       "cannot read the schema versions");
+	if (vs != vd)
+		return xy_fail(e, XY_ECONFLICT, "schema_mismatch", "from",
+			       "the source is at schema version %d and the target at %d; run "
+			       "`xinyuan init` on the source first",
+			       vs, vd);
+	struct copy c = { .src = src, .r = r };
+	if (db_begin_read(src) != DB_OK)
+		return db_fail(src, DB_RETRY, e);
+	enum xy_kind k = store_tx(to, copy_tx, &c, e);
+	db_rollback(src);
+	return k;
+}
