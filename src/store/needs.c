@@ -195,7 +195,11 @@ enum xy_kind need_submit(struct store *s, const struct actor *who, const struct 
 	"''), "                                                                                    \
 	"u.phone, COALESCE(n.merged_into, 0), COALESCE(n.provider_id, 0), n.reason, "              \
 	"n.supporters, "                                                                           \
-	"n.created_at, n.updated_at, n.respond_by, n.responded_at, n.area_path "
+	"n.created_at, n.updated_at, n.respond_by, n.responded_at, n.area_path, "
+/* column 26: does the actor (the first parameter) support the need? */
+#define NEED_SUPPORTED                                                                             \
+	"CASE WHEN EXISTS (SELECT 1 FROM need_supports s WHERE s.need_id = n.id AND s.user_id = "  \
+	"?) THEN 1 ELSE 0 END "
 #define NEED_FROM                                                                                  \
 	" FROM needs n JOIN areas a ON a.id = n.area_id LEFT JOIN users u ON u.id = "              \
 	"n.submitter_id "
@@ -264,6 +268,7 @@ static json_t *need_row_json(struct db_stmt *st, const struct actor *who, bool r
 	set_time(o, "updated_at", st, 22);
 	set_time(o, "respond_by", st, 23);
 	set_time(o, "responded_at", st, 24);
+	json_object_set_new(o, "supported_by_me", json_boolean(db_col_i64(st, 26) != 0));
 	json_object_set_new(o, "overdue",
 			    json_boolean(db_col_null(st, 24) &&
 					 strcmp(db_col_text(st, 10), "submitted") == 0 &&
@@ -358,10 +363,15 @@ enum xy_kind needs_list(struct store *s, const struct actor *who, const struct n
 	json_int_t total = db_col_i64(st, 0);
 	db_reset(st);
 
-	sqlb_init(&b, "SELECT " NEED_COLS NEED_FROM);
+	/* the page's ids first, from the covering (filter, area_path, id) indexes; the rows and
+	 * their joins only for those ids */
+	sqlb_init(&b, "SELECT " NEED_COLS);
+	sqlb_int(&b, NEED_SUPPORTED NEED_FROM " WHERE n.id IN (SELECT n.id FROM needs n",
+		 who->user_id);
 	list_where(&b, path, upper, f, who, like);
 	sqlb_int(&b, " ORDER BY n.id DESC LIMIT ?", f->pg.per_page);
-	sqlb_int(&b, " OFFSET ?", (int64_t)(f->pg.page - 1) * f->pg.per_page);
+	sqlb_int(&b, " OFFSET ?)", (int64_t)(f->pg.page - 1) * f->pg.per_page);
+	sqlb_raw(&b, " ORDER BY n.id DESC");
 	st = sqlb_stmt(&b, db);
 	free(like);
 	if (!st)
@@ -427,10 +437,13 @@ enum xy_kind need_get(struct store *s, const struct actor *who, int64_t id, bool
 	struct db *db = store_conn(s, e);
 	if (!db)
 		return e->kind;
-	struct db_stmt *st = db_stmt_sql(db, "SELECT " NEED_COLS NEED_FROM " WHERE n.id = $1");
+	struct sqlb b;
+	sqlb_init(&b, "SELECT " NEED_COLS);
+	sqlb_int(&b, NEED_SUPPORTED NEED_FROM, who->user_id);
+	sqlb_int(&b, " WHERE n.id = ?", id);
+	struct db_stmt *st = sqlb_stmt(&b, db);
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
-	db_bind_i64(st, 1, id);
 	int rc = db_step(st);
 	if (rc != DB_ROW) {
 		db_reset(st);
@@ -459,15 +472,6 @@ enum xy_kind need_get(struct store *s, const struct actor *who, int64_t id, bool
 		return db_fail(db, DB_FAIL, e);
 	}
 	json_object_set_new(o, "history", h);
-	st = db_stmt(db, STMT_NEED_SUPPORTED_BY);
-	if (!st) {
-		json_decref(o);
-		return db_fail(db, DB_FAIL, e);
-	}
-	db_bind_i64(st, 1, id);
-	db_bind_i64(st, 2, who->user_id);
-	json_object_set_new(o, "supported_by_me", json_boolean(db_step(st) == DB_ROW));
-	db_reset(st);
 	json_t *phone = json_object_get(json_object_get(o, "submitter"), "phone");
 	if (reveal_phone && json_is_string(phone)) {
 		struct reveal r = { .who = who, .id = id, .area_id = area_id };

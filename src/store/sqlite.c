@@ -41,7 +41,7 @@ static int sq_open(const char *target, void **out, char *err, size_t errlen)
 			      "PRAGMA synchronous=FULL;"
 			      "PRAGMA foreign_keys=ON;"
 			      "PRAGMA temp_store=MEMORY;"
-			      "PRAGMA cache_size=-16000;";
+			      "PRAGMA cache_size=-2000;";
 	char *msg = NULL;
 	if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", msg ? msg : "pragma failed");
