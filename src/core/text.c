@@ -2,52 +2,8 @@
 
 #include <string.h>
 
-long text_utf8_len(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	long count = 0;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		unsigned cp;
-		size_t len;
-		if (c < 0x80) {
-			if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-			    c == 0x7f)
-				return -1;
-			i++;
-			count++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return -1;
-		}
-		if (i + len > n)
-			return -1;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return -1;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return -1;
-		i += len;
-		count++;
-	}
-	return count;
-}
-
-/* Length of the well-formed UTF-8 sequence at s (1..4), or 0. */
-static size_t seq_len(const unsigned char *s)
+/* Length of the well-formed UTF-8 sequence at s (1..4, within avail bytes), or 0. */
+static size_t seq_len(const unsigned char *s, size_t avail)
 {
 	unsigned c = s[0];
 	size_t len;
@@ -66,6 +22,8 @@ static size_t seq_len(const unsigned char *s)
 	} else {
 		return 0;
 	}
+	if (len > avail)
+		return 0;
 	for (size_t k = 1; k < len; k++) {
 		if ((s[k] & 0xc0) != 0x80)
 			return 0;
@@ -77,18 +35,34 @@ static size_t seq_len(const unsigned char *s)
 	return len;
 }
 
+long text_utf8_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	long count = 0;
+	for (size_t i = 0; i < n; count++) {
+		unsigned c = s[i];
+		if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			return -1;
+		size_t len = seq_len(s + i, n - i);
+		if (len == 0)
+			return -1;
+		i += len;
+	}
+	return count;
+}
+
 void text_sanitize(char *str)
 {
 	unsigned char *s = (unsigned char *)str;
-	while (*s) {
-		size_t n = seq_len(s);
-		if (n == 0) {
-			*s++ = '?';
-		} else if (n == 1 && (*s < 0x20 || *s == 0x7f)) {
-			*s++ = ' ';
-		} else {
-			s += n;
+	size_t left = strlen(str);
+	while (left) {
+		size_t n = seq_len(s, left);
+		if (n == 0 || (n == 1 && (*s < 0x20 || *s == 0x7f))) {
+			*s = n == 0 ? '?' : ' ';
+			n = 1;
 		}
+		s += n;
+		left -= n;
 	}
 }
 
