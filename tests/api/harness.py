@@ -1,6 +1,7 @@
 """Test harness: starts the real xinyuan binary on loopback with a temporary database.
 
     srv = Server()            # init + serve on a free port, admin password ADMIN_PASSWORD
+    srv.backend               # "sqlite", or "pg" when XINYUAN_TEST_PG holds a base URL
     admin = srv.login("admin", ADMIN_PASSWORD)
     st, body, hdrs = admin.post("/api/v1/areas", {...})
     srv.stop()                # SIGTERM, asserts exit 0 and no sanitizer report
@@ -8,8 +9,15 @@
 World(srv) builds a small area tree with users of every role (see World.__init__).
 Snapshot(srv) captures the audit head and counts, so a refused request can be shown to have
 changed nothing.
+
+Backends: with XINYUAN_TEST_PG=postgresql://user@host:port/ every Server() without db= gets a
+fresh PostgreSQL database of its own (CREATE DATABASE through psql; dropped again by stop()),
+otherwise a SQLite file in a temporary directory. new_database()/drop_database() make and drop
+such a database for a test that runs the CLI on one itself (demo, audit tampering on a copy).
 """
+import atexit
 import http.client
+import itertools
 import json
 import os
 import re
@@ -22,6 +30,52 @@ import time
 BIN = os.environ.get("XINYUAN_BIN", "build/san/xinyuan")
 ADMIN_PASSWORD = "admin-pass-1"
 PASSWORD = "password-123"
+
+
+PG_BASE = os.environ.get("XINYUAN_TEST_PG") or None
+if PG_BASE and not PG_BASE.endswith("/"):
+    PG_BASE += "/"
+# XINYUAN_TEST_BACKEND=sqlite keeps the SQLite backend while XINYUAN_TEST_PG stays set for
+# the tests that need PostgreSQL in any case (migrate-store); run.py --backend sets it.
+BACKEND = os.environ.get("XINYUAN_TEST_BACKEND") or ("pg" if PG_BASE else "sqlite")
+if BACKEND not in ("sqlite", "pg"):
+    raise SystemExit(f"XINYUAN_TEST_BACKEND={BACKEND!r}: say sqlite or pg")
+if BACKEND == "pg" and not PG_BASE:
+    raise SystemExit("XINYUAN_TEST_BACKEND=pg needs XINYUAN_TEST_PG=postgresql://user@host:port/")
+_db_counter = itertools.count(1)
+_live = []  # servers not stopped yet: killed (and their databases dropped) at exit
+
+
+def psql(url, query, check=True):
+    """Runs query with psql on url; the output is what the sqlite3 shell prints by default
+    (one row per line, columns separated by |, NULL as the empty string)."""
+    p = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", query],
+                       capture_output=True, text=True, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError(f"psql {query!r} on {url} failed: {p.stderr}")
+    return p
+
+
+def pg_database_exists(name):
+    out = psql(PG_BASE + "postgres", f"SELECT COUNT(*) FROM pg_database WHERE datname = '{name}'")
+    return out.stdout.strip() == "1"
+
+
+def new_database(tag="t"):
+    """A new empty database for this backend: a SQLite path (the file does not exist yet) in a
+    fresh temporary directory, or the URL of a PostgreSQL database just created."""
+    if BACKEND == "sqlite":
+        return os.path.join(tempfile.mkdtemp(prefix=f"xy-{tag}-"), "test.db")
+    name = f"xy_{tag}_{os.getpid()}_{next(_db_counter)}"
+    psql(PG_BASE + "postgres", f'CREATE DATABASE "{name}"')
+    return PG_BASE + name
+
+
+def drop_database(target):
+    """Drops a PostgreSQL database made by new_database (SQLite files stay in /tmp)."""
+    if BACKEND == "pg" and target and target.startswith(PG_BASE):
+        name = target[len(PG_BASE):]
+        psql(PG_BASE + "postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port():
@@ -90,19 +144,31 @@ class Server:
         """db: serve an existing database (e.g. one `xinyuan demo` filled) instead of running
         `init` on a new one."""
         self.dir = tempfile.mkdtemp(prefix="xy-api-")
-        self.db = db or os.path.join(self.dir, "test.db")
+        self.backend = BACKEND
+        self.own_db = None  # the PostgreSQL database this server made and stop() drops
+        if db is not None:
+            self.db = db
+        elif self.backend == "pg":
+            self.db = self.own_db = new_database("t")
+        else:
+            self.db = os.path.join(self.dir, "test.db")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
         env = {"XINYUAN_ADMIN_PASSWORD": ADMIN_PASSWORD}
         env.update(extra_env or {})
         if db is None:
-            run_cli("init", "--db", self.db, env=env)
+            try:
+                run_cli("init", "--db", self.db, env=env)
+            except BaseException:
+                drop_database(self.own_db)
+                raise
         e = dict(os.environ)
         e.update(env)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", self.db, "--listen", f"127.0.0.1:{self.port}", "--threads", str(threads)],
             stdout=self.log, stderr=subprocess.STDOUT, env=e)
+        _live.append(self)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -114,7 +180,14 @@ class Server:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
-        raise AssertionError("server did not start:\n" + self.read_log())
+        log = self.read_log()
+        _live.remove(self)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        drop_database(self.own_db)
+        raise AssertionError("server did not start:\n" + log)
 
     def read_log(self):
         self.log.flush()
@@ -134,11 +207,17 @@ class Server:
         c.user = body["user"]
         return c
 
-    def stop(self):
+    def stop(self, keep_db=False):
         """SIGTERM; the server must exit 0 without a sanitizer report. A second call returns the
-        log of the first (a test may stop the server itself; tearDownModule calls stop again)."""
+        log of the first (a test may stop the server itself; tearDownModule calls stop again).
+        A PostgreSQL database the server made is dropped once it stopped, unless keep_db (a
+        test that still reads it; the next stop() drops it)."""
         if getattr(self, "_stopped_log", None) is not None:
+            if not keep_db:
+                self.drop_db()
             return self._stopped_log
+        if self in _live:
+            _live.remove(self)
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -149,6 +228,8 @@ class Server:
         log = self.read_log()
         self.log.close()
         self._stopped_log = log
+        if not keep_db:
+            self.drop_db()
         if self.proc.returncode != 0:
             raise AssertionError(f"server exited {self.proc.returncode}:\n{log[-4000:]}")
         for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
@@ -156,9 +237,18 @@ class Server:
                 raise AssertionError("sanitizer report in server log:\n" + log[-6000:])
         return log
 
+    def drop_db(self):
+        if self.own_db:
+            db, self.own_db = self.own_db, None
+            drop_database(db)
+
     def sql(self, query, db=None):
-        """Runs query with the sqlite3 shell on the server's database (or db); returns stdout."""
-        p = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", db or self.db, query],
+        """Runs query on the server's database (or db) with the sqlite3 shell, or with psql on
+        PostgreSQL (same output format); returns stdout."""
+        target = db or self.db
+        if self.backend == "pg":
+            return psql(target, query).stdout
+        p = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", target, query],
                            capture_output=True, text=True, timeout=60)
         if p.returncode != 0:
             raise AssertionError(f"sqlite3 {query!r} failed: {p.stderr}")
@@ -167,6 +257,19 @@ class Server:
     def raw(self, data, timeout=30):
         """Sends raw bytes on a fresh connection; returns what raw_http returns."""
         return raw_http(self.port, data, timeout)
+
+
+@atexit.register
+def _kill_leftovers():
+    """A module whose setUpModule failed after starting a server never calls stop()."""
+    for srv in list(_live):
+        if srv.proc.poll() is None:
+            srv.proc.kill()
+            srv.proc.wait()
+        try:
+            drop_database(srv.own_db)
+        except AssertionError:
+            pass
 
 
 def raw_http(port, data, timeout=30):

@@ -1,13 +1,18 @@
 """The hash-chained audit trail: one event per state change, the per-entity listing with hash
 links, who may read it, and the CLI (`audit verify`, `backup`) on used, copied and tampered
 databases. Tampering happens on backups, never on the database the server is using.
+
+On PostgreSQL `xinyuan backup` refuses (PostgreSQL is backed up with pg_dump): the copies to
+tamper with are made with `pg_dump BASE/live | psql BASE/copy` into databases of their own.
 """
 import json
 import os
 import re
+import subprocess
 import unittest
 
-from harness import Server, Snapshot, World, assert_error, run_cli
+from harness import (BACKEND, PG_BASE, Server, Snapshot, World, assert_error, drop_database,
+                     new_database, pg_database_exists, run_cli)
 
 srv = world = None
 GENESIS = "0" * 64
@@ -173,10 +178,40 @@ class Cli(unittest.TestCase):
         return os.path.join(srv.dir, name)
 
     def backup(self, name):
-        p = self.path(name)
-        out = run_cli("backup", "--db", srv.db, "--to", p)
-        self.assertTrue(os.path.exists(p), out.stdout + out.stderr)
-        return p
+        """A copy of the live database, to compare or tamper with: `xinyuan backup` into the
+        file name on SQLite; on PostgreSQL pg_dump restored into a new database (dropped when
+        the test ends). Returns the copy's path or URL."""
+        if BACKEND == "sqlite":
+            p = self.path(name)
+            out = run_cli("backup", "--db", srv.db, "--to", p)
+            self.assertTrue(os.path.exists(p), out.stdout + out.stderr)
+            return p
+        url = new_database("copy")
+        self.addCleanup(drop_database, url)
+        dump = self.pg_dump()
+        r = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-d", url], input=dump,
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return url
+
+    def pg_dump(self):
+        r = subprocess.run(["pg_dump", "--no-owner", "--no-privileges", "-d", srv.db],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("CREATE TABLE", r.stdout)
+        return r.stdout
+
+    def absent_db(self, name):
+        """A database that does not exist: a path, or a URL naming no database."""
+        if BACKEND == "sqlite":
+            return self.path(name)
+        return PG_BASE + "xy_absent_%d_%s" % (os.getpid(), name.replace(".", "_").replace("-", "_"))
+
+    def assert_no_db(self, target, msg):
+        if BACKEND == "sqlite":
+            self.assertFalse(os.path.exists(target), msg)
+        else:
+            self.assertFalse(pg_database_exists(target[len(PG_BASE):]), msg)
 
     def verify_cli(self, db, *extra):
         return run_cli("audit", "verify", "--db", db, *extra, check=False)
@@ -193,6 +228,14 @@ class Cli(unittest.TestCase):
         self.assertEqual(out["head"], v["head"])
 
     def test_backup_is_a_verifiable_copy_with_the_same_needs(self):
+        if BACKEND == "pg":
+            # `xinyuan backup` is for SQLite: on PostgreSQL it refuses, names pg_dump and
+            # writes nothing; the copy below is the pg_dump it points to
+            to = self.path("refused.db")
+            r = run_cli("backup", "--db", srv.db, "--to", to, check=False)
+            self.assertNotEqual(r.returncode, 0, r.stdout)
+            self.assertIn("pg_dump", r.stderr)
+            self.assertFalse(os.path.exists(to), "backup of a PostgreSQL URL wrote a file")
         p = self.backup("copy.db")
         r = self.verify_cli(p, "--json")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -205,7 +248,12 @@ class Cli(unittest.TestCase):
         self.assertEqual(srv.sql(q, db=p), srv.sql(q))
 
     def test_backup_refuses_to_overwrite(self):
-        p = self.backup("once.db")
+        if BACKEND == "sqlite":
+            p = self.backup("once.db")
+        else:  # an earlier backup of PostgreSQL is a pg_dump file
+            p = self.path("once.sql")
+            with open(p, "w") as f:
+                f.write(self.pg_dump())
         with open(p, "rb") as f:
             before = f.read()
         r = run_cli("backup", "--db", srv.db, "--to", p, check=False)
@@ -266,18 +314,18 @@ class Cli(unittest.TestCase):
         self.assertEqual(json.loads(r.stdout)["first_bad"]["id"], last)
 
     def test_verify_of_a_missing_database_fails_and_creates_nothing(self):
-        p = self.path("no-such.db")
+        p = self.absent_db("no-such.db")
         r = self.verify_cli(p)
         self.assertNotEqual(r.returncode, 0,
                             "audit verify of a missing database reports success: " + r.stdout)
-        self.assertFalse(os.path.exists(p), "audit verify created a database")
+        self.assert_no_db(p, "audit verify created a database")
 
     def test_backup_of_a_missing_database_fails(self):
-        src = self.path("absent.db")
+        src = self.absent_db("absent.db")
         dst = self.path("absent-copy.db")
         r = run_cli("backup", "--db", src, "--to", dst, check=False)
         self.assertNotEqual(r.returncode, 0, "backup of a missing database succeeded")
-        self.assertFalse(os.path.exists(src), "backup created the source database")
+        self.assert_no_db(src, "backup created the source database")
 
 
 if __name__ == "__main__":

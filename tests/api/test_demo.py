@@ -1,11 +1,10 @@
-"""`xinyuan demo`: the demo data set on a fresh database, and what its users see."""
+"""`xinyuan demo`: the demo data set on a fresh database (a new SQLite file, or a new
+PostgreSQL database when XINYUAN_TEST_PG is set), and what its users see."""
 import json
-import os
 import re
-import tempfile
 import unittest
 
-from harness import ADMIN_PASSWORD, Server, run_cli
+from harness import ADMIN_PASSWORD, Server, drop_database, new_database, run_cli
 
 DEMO_PASSWORD = "demo12345"  # the default; the test leaves XINYUAN_DEMO_PASSWORD unset
 STATUSES = ["submitted", "accepted", "rejected", "merged", "wish_open", "claimed", "fulfilled",
@@ -17,15 +16,23 @@ db = demo = srv = admin = None
 
 def setUpModule():
     global db, demo, srv, admin
-    db = os.path.join(tempfile.mkdtemp(prefix="xy-demo-"), "demo.db")
-    demo = run_cli("demo", "--db", db, env=ENV)
-    srv = Server(db=db)
-    admin = srv.login("admin", ADMIN_PASSWORD)
+    # a new SQLite file in a temporary directory, or a new empty PostgreSQL database
+    db = new_database("demo")
+    try:
+        demo = run_cli("demo", "--db", db, env=ENV)
+        srv = Server(db=db)
+        admin = srv.login("admin", ADMIN_PASSWORD)
+    except BaseException:
+        tearDownModule()
+        raise
 
 
 def tearDownModule():
-    if srv:
-        srv.stop()
+    try:
+        if srv:
+            srv.stop()
+    finally:
+        drop_database(db)
 
 
 def total(client, query=""):

@@ -360,7 +360,7 @@ class Zz_Shutdown(unittest.TestCase):
             out += b
         s.close()
         self.assertTrue(out.startswith(b"HTTP/1.1 201"), out[:200])
-        log = srv.stop()  # asserts exit 0 and no sanitizer report
+        log = srv.stop(keep_db=True)  # asserts exit 0 and no sanitizer report
         self.assertIn("SIGTERM", log)
         rows = srv.sql("SELECT COUNT(*) FROM needs WHERE title = '慢请求'")
         self.assertEqual(rows.strip(), "1")

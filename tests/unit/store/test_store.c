@@ -1,6 +1,11 @@
 /* Tests for src/store: opening and migrating, store_tx commit and rollback, the group-commit
- * writer under concurrency, audit-chain tamper detection, and the needs ring as stored. Each
- * test works on a temporary SQLite file; tampering goes through sqlite3 directly. */
+ * writer under concurrency, audit-chain tamper detection, and the needs ring as stored.
+ *
+ * Every test runs once per backend. The SQLite pass works on a temporary file per test and
+ * tampers through sqlite3 directly. When XINYUAN_TEST_PG holds a base URL
+ * (postgresql://user@host:port/), a second pass runs the same tests on PostgreSQL: each test
+ * gets a database of its own (CREATE DATABASE through libpq, dropped after) and tampers through
+ * libpq. Group and test names carry the backend ("store/pg", "test_tx_commit [pg]"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sqlite3.h>
 
@@ -26,31 +32,120 @@
 #include "store/store.h"
 
 struct fx {
-	char dir[64];
-	char path[128];
+	bool pg;         /* PostgreSQL pass */
+	char dir[64];    /* SQLite: the temporary directory */
+	char pgname[64]; /* PostgreSQL: the database made for this fixture */
+	char path[320];  /* what store_open takes: the SQLite file or the PostgreSQL URL */
 	struct store *s;
 	int applied; /* migrations applied when the fixture was made */
 };
 
+/* The pass: NULL for SQLite, else the PostgreSQL base URL ending in '/'. */
+static const char *pg_base;
+static char pg_base_buf[256];
+static unsigned pg_dbs; /* databases made so far, for unique names */
+
+/* ---- PostgreSQL through libpq, beside the store --------------------------------------- */
+
+static void pg_quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* A connection to url, or NULL (the reason printed). */
+static PGconn *pg_connect(const char *url)
+{
+	PGconn *c = PQconnectdb(url);
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "postgresql %s: %s", url,
+			c ? PQerrorMessage(c) : "out of memory\n");
+		PQfinish(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c, pg_quiet, NULL);
+	return c;
+}
+
+/* Runs sql on the cluster's maintenance database (CREATE/DROP DATABASE). */
+static bool pg_admin(const char *sql)
+{
+	char url[320];
+	snprintf(url, sizeof url, "%spostgres", pg_base);
+	PGconn *c = pg_connect(url);
+	if (!c)
+		return false;
+	PGresult *r = PQexec(c, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "postgresql: %s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+	return ok;
+}
+
+/* The libpq connection beside the store's (PostgreSQL pass): one per fixture, in autocommit,
+ * so every query sees what the store committed before it. Closed by fx_free. */
+static PGconn *raw_conn;
+static const struct fx *raw_owner;
+
+static void raw_pg_close(void)
+{
+	PQfinish(raw_conn);
+	raw_conn = NULL;
+	raw_owner = NULL;
+}
+
 /* ---- fixture -------------------------------------------------------------------------- */
 
+static void fx_drop(struct fx *f)
+{
+	if (f->pg) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->pgname);
+		pg_admin(sql);
+		return;
+	}
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+		char p[400];
+		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+}
+
+/* A migrated database of the current pass: a SQLite file in a new temporary directory, or a
+ * new PostgreSQL database. */
 static struct fx *fx_new(void)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
-	snprintf(f->dir, sizeof f->dir, "/tmp/xy-unit-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return NULL;
+	if (pg_base) {
+		f->pg = true;
+		snprintf(f->pgname, sizeof f->pgname, "xy_u_%ld_%u", (long)getpid(), ++pg_dbs);
+		char sql[128];
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->pgname);
+		if (!pg_admin(sql)) {
+			free(f);
+			return NULL;
+		}
+		snprintf(f->path, sizeof f->path, "%s%s", pg_base, f->pgname);
+	} else {
+		snprintf(f->dir, sizeof f->dir, "/tmp/xy-unit-store-XXXXXX");
+		if (!mkdtemp(f->dir)) {
+			free(f);
+			return NULL;
+		}
+		snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
 	}
-	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
 	struct xy_err e = { 0 };
 	f->s = store_open(f->path, &e);
 	if (!f->s || store_migrate(f->s, &f->applied, &e) != XY_OK) {
 		fprintf(stderr, "fixture: %s\n", e.message);
 		store_close(f->s);
-		rmdir(f->dir);
+		fx_drop(f);
 		free(f);
 		return NULL;
 	}
@@ -61,14 +156,10 @@ static void fx_free(struct fx *f)
 {
 	if (!f)
 		return;
+	if (raw_owner == f)
+		raw_pg_close();
 	store_close(f->s);
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		char p[160];
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	fx_drop(f);
 	free(f);
 }
 
@@ -84,7 +175,48 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- sqlite3 directly, beside the store ----------------------------------------------- */
+/* ---- the database directly, beside the store ------------------------------------------ */
+
+/* The raw connection for f, opened on first use. */
+static PGconn *raw_pg(const struct fx *f)
+{
+	if (raw_owner == f && raw_conn && PQstatus(raw_conn) == CONNECTION_OK)
+		return raw_conn;
+	raw_pg_close();
+	if (!(raw_conn = pg_connect(f->path)))
+		fail_msg("cannot connect to %s", f->path);
+	raw_owner = f;
+	return raw_conn;
+}
+
+/* sql with SQLite's ?N parameters written as PostgreSQL's $N. */
+static void pg_params(const char *sql, char *out, size_t n)
+{
+	size_t j = 0;
+	for (size_t i = 0; sql[i] && j + 1 < n; i++)
+		out[j++] = sql[i] == '?' && sql[i + 1] >= '1' && sql[i + 1] <= '9' ? '$' : sql[i];
+	out[j] = '\0';
+}
+
+/* Runs sql (?N parameters allowed) on the raw connection with arg bound to $1 when sql has a
+ * parameter; fails the test on an error. The caller PQclears the result. */
+static PGresult *raw_pg_query(const struct fx *f, const char *sql, int64_t arg)
+{
+	char q[1024], v[24];
+	pg_params(sql, q, sizeof q);
+	snprintf(v, sizeof v, "%lld", (long long)arg);
+	const char *values[1] = { v };
+	PGconn *c = raw_pg(f);
+	PGresult *r = PQexecParams(c, q, strstr(q, "$1") ? 1 : 0, NULL, values, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+		PQclear(r);
+		fail_msg("%s: %s", q, msg);
+	}
+	return r;
+}
 
 static sqlite3 *raw_open(const struct fx *f)
 {
@@ -95,9 +227,21 @@ static sqlite3 *raw_open(const struct fx *f)
 	return h;
 }
 
-/* Runs sql (no parameters) on its own connection. */
+/* Runs sql (no parameters, maybe several statements) on its own connection. */
 static void raw_exec(const struct fx *f, const char *sql)
 {
+	if (f->pg) {
+		PGconn *c = raw_pg(f);
+		PGresult *r = PQexec(c, sql);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+			PQclear(r);
+			fail_msg("%s: %s", sql, msg);
+		}
+		PQclear(r);
+		return;
+	}
 	sqlite3 *h = raw_open(f);
 	char *msg = NULL;
 	int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
@@ -114,6 +258,14 @@ static void raw_exec(const struct fx *f, const char *sql)
 /* The integer in the first column of the first row of sql with ?1 bound to arg. */
 static int64_t raw_int(const struct fx *f, const char *sql, int64_t arg)
 {
+	if (f->pg) {
+		PGresult *r = raw_pg_query(f, sql, arg);
+		int64_t v = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)
+				    ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
+				    : -1;
+		PQclear(r);
+		return v;
+	}
 	sqlite3 *h = raw_open(f);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -130,6 +282,14 @@ static int64_t raw_int(const struct fx *f, const char *sql, int64_t arg)
 
 static void raw_text(const struct fx *f, const char *sql, int64_t arg, char *out, size_t n)
 {
+	if (f->pg) {
+		PGresult *r = raw_pg_query(f, sql, arg);
+		out[0] = '\0';
+		if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+			snprintf(out, n, "%s", PQgetvalue(r, 0, 0));
+		PQclear(r);
+		return;
+	}
 	sqlite3 *h = raw_open(f);
 	sqlite3_stmt *st = NULL;
 	out[0] = '\0';
@@ -196,18 +356,19 @@ static struct audit_report verify(struct store *s)
 static void test_migrate_twice(void **state)
 {
 	struct fx *f = *state;
-	assert_true(migrations_sqlite_count >= 1);
-	assert_int_equal(f->applied, migrations_sqlite_count);
+	const struct migration *m = f->pg ? migrations_pg : migrations_sqlite;
+	int count = f->pg ? migrations_pg_count : migrations_sqlite_count;
+	assert_true(count >= 1);
+	assert_int_equal(f->applied, count);
 	int applied = -1;
 	struct xy_err e = { 0 };
 	assert_int_equal(store_migrate(f->s, &applied, &e), XY_OK);
 	assert_int_equal(applied, 0);
 	struct db *db = store_conn(f->s, &e);
 	assert_non_null(db);
-	assert_int_equal(migrate_version(db),
-			 migrations_sqlite[migrations_sqlite_count - 1].version);
-	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM schema_migrations", 0),
-			 migrations_sqlite_count);
+	assert_int_equal(db_dialect(db), f->pg ? DB_PG : DB_SQLITE);
+	assert_int_equal(migrate_version(db), m[count - 1].version);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM schema_migrations", 0), count);
 }
 
 static void test_migrate_after_reopen(void **state)
@@ -226,11 +387,15 @@ static void test_migrate_after_reopen(void **state)
 			 1);
 }
 
+/* A SQLite file in a directory that does not exist; on PostgreSQL a database that does not. */
 static void test_open_bad_path(void **state)
 {
 	(void)state;
 	struct xy_err e = { 0 };
-	struct store *s = store_open("/nonexistent-xy-dir/sub/x.db", &e);
+	char target[320] = "/nonexistent-xy-dir/sub/x.db";
+	if (pg_base)
+		snprintf(target, sizeof target, "%sxy_u_absent_%ld", pg_base, (long)getpid());
+	struct store *s = store_open(target, &e);
 	assert_null(s);
 	assert_int_equal(e.kind, XY_EUNAVAIL);
 	assert_string_equal(e.code, "db_open_failed");
@@ -447,7 +612,7 @@ static enum xy_kind create_rows_table(struct db *db, void *arg, struct xy_err *e
 
 struct worker {
 	struct store *s;
-	const char *path;
+	const struct fx *f;
 	int thread;
 	enum xy_kind result[W_CALLS];
 	char code[W_CALLS][48];
@@ -455,12 +620,28 @@ struct worker {
 };
 
 /* Is row (thread, i) visible to a fresh connection? */
-static bool row_visible(const char *path, int thread, int i)
+static bool row_visible(const struct fx *f, int thread, int i)
 {
+	bool seen = false;
+	if (f->pg) {
+		PGconn *c = pg_connect(f->path);
+		if (!c)
+			return false;
+		char t[16], n[16];
+		snprintf(t, sizeof t, "%d", thread);
+		snprintf(n, sizeof n, "%d", i);
+		const char *values[2] = { t, n };
+		PGresult *r =
+			PQexecParams(c, "SELECT 1 FROM unit_rows WHERE thread = $1 AND i = $2", 2,
+				     NULL, values, NULL, NULL, 0);
+		seen = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+		PQclear(r);
+		PQfinish(c);
+		return seen;
+	}
 	sqlite3 *h = NULL;
 	sqlite3_stmt *st = NULL;
-	bool seen = false;
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	if (sqlite3_open_v2(f->path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v2(h, "SELECT 1 FROM unit_rows WHERE thread = ?1 AND i = ?2", -1, &st,
 			       NULL) == SQLITE_OK) {
 		sqlite3_busy_timeout(h, 5000);
@@ -483,7 +664,7 @@ static void *worker_main(void *arg)
 		w->result[i] = store_tx(w->s, row_tx_fn, &j, &e);
 		snprintf(w->code[i], sizeof w->code[i], "%s", e.code);
 		/* a request returns only after the commit that contains it */
-		if (w->result[i] == XY_OK && i % 8 == 0 && !row_visible(w->path, w->thread, i))
+		if (w->result[i] == XY_OK && i % 8 == 0 && !row_visible(w->f, w->thread, i))
 			w->unseen++;
 	}
 	return NULL;
@@ -500,7 +681,7 @@ static void test_writer_concurrent(void **state)
 	pthread_t th[W_THREADS];
 	for (int t = 0; t < W_THREADS; t++) {
 		w[t].s = f->s;
-		w[t].path = f->path;
+		w[t].f = f;
 		w[t].thread = t;
 		assert_int_equal(pthread_create(&th[t], NULL, worker_main, &w[t]), 0);
 	}
@@ -605,14 +786,65 @@ static void test_audit_tamper_update_data(void **state)
 	expect_bad(f, 4, "altered");
 }
 
+struct column_edit {
+	const char *col, *value;
+};
+
+/* test_audit_tamper_each_column through libpq: the original value is kept as text and written
+ * back as a parameter of the column's type. */
+static void tamper_each_column_pg(struct fx *f, const struct column_edit *edits, size_t n)
+{
+	PGconn *c = raw_pg(f);
+	for (size_t i = 0; i < n; i++) {
+		char sql[256], orig[256];
+		snprintf(sql, sizeof sql, "SELECT %s FROM audit_events WHERE id = 3", edits[i].col);
+		PGresult *r = PQexec(c, sql);
+		bool got = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+			   !PQgetisnull(r, 0, 0);
+		if (got)
+			snprintf(orig, sizeof orig, "%s", PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (!got) {
+			fail_msg("%s: no value", sql);
+		}
+
+		snprintf(sql, sizeof sql, "UPDATE audit_events SET %s = %s WHERE id = 3",
+			 edits[i].col, edits[i].value);
+		r = PQexec(c, sql);
+		bool done = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!done) {
+			fail_msg("%s failed", sql);
+		}
+		struct audit_report rep = verify(f->s);
+		if (rep.ok || rep.bad_id != 3) {
+			fail_msg("changing %s of event 3: ok=%d bad_id=%lld", edits[i].col, rep.ok,
+				 (long long)rep.bad_id);
+		}
+
+		snprintf(sql, sizeof sql, "UPDATE audit_events SET %s = $1 WHERE id = 3",
+			 edits[i].col);
+		const char *values[1] = { orig };
+		r = PQexecParams(c, sql, 1, NULL, values, NULL, NULL, 0);
+		done = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!done) {
+			fail_msg("restoring %s failed", edits[i].col);
+		}
+		rep = verify(f->s);
+		if (!rep.ok) {
+			fail_msg("restoring %s of event 3 does not heal: bad_id=%lld (%s)",
+				 edits[i].col, (long long)rep.bad_id, rep.problem);
+		}
+	}
+}
+
 /* Every stored column of one event, changed on its own, is detected; restoring it heals. */
 static void test_audit_tamper_each_column(void **state)
 {
 	struct fx *f = *state;
 	tamper_setup(f);
-	static const struct {
-		const char *col, *value;
-	} edits[] = {
+	static const struct column_edit edits[] = {
 		{ "at", "at + 1" },
 		{ "actor_id", "99" },
 		{ "area_id", "99" },
@@ -624,6 +856,10 @@ static void test_audit_tamper_each_column(void **state)
 		  "'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'" },
 		{ "hash", "'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'" },
 	};
+	if (f->pg) {
+		tamper_each_column_pg(f, edits, sizeof edits / sizeof *edits);
+		return;
+	}
 	sqlite3 *h = raw_open(f);
 	for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
 		char sql[256];
@@ -693,11 +929,53 @@ static void test_audit_tamper_delete_all(void **state)
 	expect_bad(f, 1, NULL);
 }
 
+/* test_audit_tamper_rehashed through libpq. */
+static void tamper_rehashed_pg(struct fx *f)
+{
+	PGconn *c = raw_pg(f);
+	PGresult *r = PQexec(c, "SELECT id, at, actor_id, area_id, action, entity, entity_id, "
+				"prev_hash, area_path FROM audit_events WHERE id = 4");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		fail_msg("event 4 not found");
+	}
+	char action[64], entity[64], path[128];
+	struct audit_event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	ev.at = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	ev.actor_id = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+	ev.area_id = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+	snprintf(action, sizeof action, "%s", PQgetvalue(r, 0, 4));
+	snprintf(entity, sizeof entity, "%s", PQgetvalue(r, 0, 5));
+	ev.entity_id = strtoll(PQgetvalue(r, 0, 6), NULL, 10);
+	snprintf(ev.prev_hash, sizeof ev.prev_hash, "%s", PQgetvalue(r, 0, 7));
+	snprintf(path, sizeof path, "%s", PQgetvalue(r, 0, 8));
+	PQclear(r);
+	ev.action = action;
+	ev.entity = entity;
+	ev.area_path = path;
+	ev.data = "{\"forged\":true}";
+	audit_seal(&ev);
+	const char *values[2] = { ev.data, ev.hash };
+	r = PQexecParams(c, "UPDATE audit_events SET data = $1, hash = $2 WHERE id = 4", 2, NULL,
+			 values, NULL, NULL, 0);
+	bool done = PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdTuples(r), "1") == 0;
+	PQclear(r);
+	if (!done)
+		fail_msg("rewriting event 4 failed");
+}
+
 /* Rewriting an event and its hash consistently still breaks the link to the next event. */
 static void test_audit_tamper_rehashed(void **state)
 {
 	struct fx *f = *state;
 	tamper_setup(f);
+	if (f->pg) {
+		tamper_rehashed_pg(f);
+		expect_bad(f, 5, "prev_hash");
+		return;
+	}
 	sqlite3 *h = raw_open(f);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(h,
@@ -774,6 +1052,27 @@ static void test_audit_tamper_forged_append(void **state)
 	raw_text(f, "SELECT hash FROM audit_events WHERE id = ?1", TREE_EVENTS, ev.prev_hash,
 		 sizeof ev.prev_hash);
 	audit_seal(&ev);
+	if (f->pg) {
+		char id[24], at[24], entity_id[24];
+		snprintf(id, sizeof id, "%lld", (long long)ev.id);
+		snprintf(at, sizeof at, "%lld", (long long)ev.at);
+		snprintf(entity_id, sizeof entity_id, "%lld", (long long)ev.entity_id);
+		const char *values[8] = { id,        at,      ev.action,    ev.entity,
+					  entity_id, ev.data, ev.prev_hash, ev.hash };
+		PGconn *c = raw_pg(f);
+		PGresult *r =
+			PQexecParams(c,
+				     "INSERT INTO audit_events(id, at, actor_id, area_id, "
+				     "area_path, action, entity, entity_id, data, prev_hash, "
+				     "hash) VALUES ($1, $2, 0, 0, '/', $3, $4, $5, $6, $7, $8)",
+				     8, NULL, values, NULL, NULL, 0);
+		bool done = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!done)
+			fail_msg("inserting the forged event failed");
+		expect_bad(f, TREE_EVENTS + 1, NULL);
+		return;
+	}
 	sqlite3 *h = raw_open(f);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(
@@ -1009,8 +1308,9 @@ static void snap(struct ring *r, int64_t id, struct snapshot *s)
 	raw_text(r->f,
 		 "SELECT status || '|' || updated_at || '|' || COALESCE(reason, '-') || '|' || "
 		 "COALESCE(merged_into, 0) || '|' || COALESCE(provider_id, 0) || '|' || "
-		 "COALESCE(responded_at, '-') || '|' || COALESCE(accepted_at, '-') || '|' || "
-		 "COALESCE(resolved_at, '-') FROM needs WHERE id = ?1",
+		 "COALESCE(CAST(responded_at AS TEXT), '-') || '|' || "
+		 "COALESCE(CAST(accepted_at AS TEXT), '-') || '|' || "
+		 "COALESCE(CAST(resolved_at AS TEXT), '-') FROM needs WHERE id = ?1",
 		 id, s->row, sizeof s->row);
 	s->history = raw_int(r->f, "SELECT COUNT(*) FROM need_history WHERE need_id = ?1", id);
 	s->audit_last = raw_int(r->f, "SELECT last_id FROM audit_head", 0);
@@ -1160,7 +1460,8 @@ static void test_ring_wish_path(void **state)
 	struct ring *r = *state;
 	int64_t id = submit(r, "给独居老人送一台收音机");
 	expect_moved(r, &r->a_worker_a, id, "accepted", NULL, 0, 0);
-	assert_true(raw_int(r->f, "SELECT responded_at IS NOT NULL FROM needs WHERE id = ?1", id));
+	assert_true(raw_int(
+		r->f, "SELECT COUNT(*) FROM needs WHERE id = ?1 AND responded_at IS NOT NULL", id));
 	expect_moved(r, &r->a_secretary, id, "wish_open", NULL, 0, 0);
 	/* a provider may claim only for itself */
 	expect_refused(r, &r->a_provider, id, "claimed", NULL, 0, r->provider_unowned,
@@ -1174,7 +1475,8 @@ static void test_ring_wish_path(void **state)
 			 r->provider_own);
 	expect_refused(r, &r->a_resident, id, "fulfilled", NULL, 0, 0, XY_EFORBIDDEN, "forbidden");
 	expect_moved(r, &r->a_provider, id, "fulfilled", NULL, 0, 0);
-	assert_true(raw_int(r->f, "SELECT resolved_at IS NOT NULL FROM needs WHERE id = ?1", id));
+	assert_true(raw_int(
+		r->f, "SELECT COUNT(*) FROM needs WHERE id = ?1 AND resolved_at IS NOT NULL", id));
 	/* the resident who made the wish confirms it; staff do not */
 	expect_refused(r, &r->a_worker_a, id, "confirmed", NULL, 0, 0, XY_EFORBIDDEN,
 		       "resident_confirms");
@@ -1262,52 +1564,90 @@ static void test_ring_audit_verifies(void **state)
 	assert_true(rep.count > 20);
 }
 
+static const struct CMUnitTest store_tests[] = {
+	cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_migrate_after_reopen, setup, teardown),
+	cmocka_unit_test(test_open_bad_path),
+	cmocka_unit_test_setup_teardown(test_fresh_audit_chain, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tx_commit, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tx_rollback, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tx_rollback_keeps_earlier_commit, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tx_conflict, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tx_retries_unavailable, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tx_unavailable_gives_up, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tx_null_err, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_writer_single, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_writer_concurrent, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_clean, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_update_data, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_each_column, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_delete_middle, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_delete_first, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_delete_last, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_delete_all, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_rehashed, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_swap, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_head, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_forged_append, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_tamper_area_path, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_audit_appends_after_verify, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_area_create_rules, setup, teardown),
+};
+static const struct CMUnitTest ring_tests[] = {
+	cmocka_unit_test(test_ring_actor_scopes),
+	cmocka_unit_test(test_ring_submit),
+	cmocka_unit_test(test_ring_refusals_change_nothing),
+	cmocka_unit_test(test_ring_in_project_refused),
+	cmocka_unit_test(test_ring_wish_path),
+	cmocka_unit_test(test_ring_release_claim),
+	cmocka_unit_test(test_ring_reject_keeps_reason),
+	cmocka_unit_test(test_ring_merge),
+	cmocka_unit_test(test_ring_audit_verifies),
+};
+
+#define NSTORE (sizeof store_tests / sizeof *store_tests)
+#define NRING  (sizeof ring_tests / sizeof *ring_tests)
+
+/* Runs both groups on the current backend; the names carry it ("test_tx_commit [pg]"). */
+static int run_pass(const char *backend)
+{
+	static char names[NSTORE + NRING][96];
+	struct CMUnitTest st[NSTORE], rt[NRING];
+	for (size_t i = 0; i < NSTORE; i++) {
+		st[i] = store_tests[i];
+		snprintf(names[i], sizeof names[i], "%s [%s]", st[i].name, backend);
+		st[i].name = names[i];
+	}
+	for (size_t i = 0; i < NRING; i++) {
+		rt[i] = ring_tests[i];
+		snprintf(names[NSTORE + i], sizeof names[NSTORE + i], "%s [%s]", rt[i].name,
+			 backend);
+		rt[i].name = names[NSTORE + i];
+	}
+	char store_group[32], ring_group[32];
+	snprintf(store_group, sizeof store_group, "store/%s", backend);
+	snprintf(ring_group, sizeof ring_group, "needs_ring/%s", backend);
+	int failed = _cmocka_run_group_tests(store_group, st, NSTORE, NULL, NULL);
+	failed += _cmocka_run_group_tests(ring_group, rt, NRING, ring_setup, ring_teardown);
+	return failed;
+}
+
 int main(void)
 {
-	const struct CMUnitTest store_tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_after_reopen, setup, teardown),
-		cmocka_unit_test(test_open_bad_path),
-		cmocka_unit_test_setup_teardown(test_fresh_audit_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_rollback_keeps_earlier_commit, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_tx_conflict, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_retries_unavailable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_unavailable_gives_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_null_err, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_single, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_concurrent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_clean, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_update_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_each_column, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_middle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_last, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_delete_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_rehashed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_swap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_head, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_forged_append, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_tamper_area_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_appends_after_verify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_area_create_rules, setup, teardown),
-	};
-	const struct CMUnitTest ring_tests[] = {
-		cmocka_unit_test(test_ring_actor_scopes),
-		cmocka_unit_test(test_ring_submit),
-		cmocka_unit_test(test_ring_refusals_change_nothing),
-		cmocka_unit_test(test_ring_in_project_refused),
-		cmocka_unit_test(test_ring_wish_path),
-		cmocka_unit_test(test_ring_release_claim),
-		cmocka_unit_test(test_ring_reject_keeps_reason),
-		cmocka_unit_test(test_ring_merge),
-		cmocka_unit_test(test_ring_audit_verifies),
-	};
 	if (secret_init() != 0)
 		return 1;
-	int failed = cmocka_run_group_tests_name("store", store_tests, NULL, NULL);
-	failed += cmocka_run_group_tests_name("needs_ring", ring_tests, ring_setup, ring_teardown);
+	int failed = run_pass("sqlite");
+	const char *base = getenv("XINYUAN_TEST_PG");
+	if (base && *base) {
+		size_t n = strlen(base);
+		if (n + 2 > sizeof pg_base_buf) {
+			fprintf(stderr, "XINYUAN_TEST_PG is too long\n");
+			return failed + 1;
+		}
+		snprintf(pg_base_buf, sizeof pg_base_buf, "%s%s", base,
+			 base[n - 1] == '/' ? "" : "/");
+		pg_base = pg_base_buf;
+		failed += run_pass("pg");
+	}
 	return failed;
 }
