@@ -86,6 +86,22 @@ def free_port():
     return port
 
 
+def wait_up(port, proc=None, timeout=30):
+    """Waits until /api/v1/health answers 200 on port; False when proc exits first or time
+    runs out."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if Client(port).get("/api/v1/health")[0] == 200:
+                return True
+        except OSError:
+            pass
+        if proc is not None and proc.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
 def run_cli(*args, env=None, check=True):
     """Runs `xinyuan ARGS`; returns CompletedProcess (text)."""
     e = dict(os.environ)
@@ -169,17 +185,8 @@ class Server:
             [BIN, "serve", "--db", self.db, "--listen", f"127.0.0.1:{self.port}", "--threads", str(threads)],
             stdout=self.log, stderr=subprocess.STDOUT, env=e)
         _live.append(self)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                st, _, _ = Client(self.port).get("/api/v1/health")
-                if st == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
+        if wait_up(self.port, self.proc):
+            return
         log = self.read_log()
         _live.remove(self)
         if self.proc.poll() is None:
