@@ -1,6 +1,7 @@
 #include "core/area.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_names[AREA_KIND_COUNT] = {
@@ -53,6 +54,18 @@ int area_path_depth(const char *path)
 	for (const char *p = path; *p; p++)
 		d += *p == '/';
 	return d > 0 ? d - 1 : 0;
+}
+
+int64_t area_path_id_at(const char *path, int depth)
+{
+	const char *p = path;
+	for (int i = 0; i < depth; i++) {
+		p = strchr(p, '/');
+		if (!p || !p[1])
+			return 0;
+		p++;
+	}
+	return strtoll(p, NULL, 10);
 }
 
 int area_path_prefix(const char *path, int depth, char *out, size_t n)

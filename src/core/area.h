@@ -43,6 +43,14 @@ void area_path_upper(const char *path, char *out, size_t n);
 /* Number of areas on the path (the depth, root = 1). */
 int area_path_depth(const char *path);
 
+/* The id of the area at depth (root = 1) on path, or 0 when the path is shallower. */
+int64_t area_path_id_at(const char *path, int depth);
+
+/* The depth of a community in the tree (province 1, city 2, district 3, street 4, community 5,
+ * compound 6): area kinds sit at fixed depths because each kind has exactly one parent kind. */
+#define AREA_DEPTH_COMMUNITY 5
+#define AREA_DEPTH_COMPOUND  6
+
 /* Copies the first depth components of path into out ("/1/4/9/", 2 -> "/1/4/"); -1 if the path
  * is shallower. */
 int area_path_prefix(const char *path, int depth, char *out, size_t n);

@@ -9,6 +9,21 @@
 #include "store/areas.h"
 #include "store/sqlb.h"
 
+/* Keeps need_counts (needs per area and status) in step with a change, in its transaction. */
+static enum xy_kind count_add(struct db *db, int64_t area_id, const char *path, const char *status,
+			      int delta, struct xy_err *e)
+{
+	struct db_stmt *st = db_stmt(db, STMT_NEED_COUNT_ADD);
+	if (!st)
+		return db_fail(db, DB_FAIL, e);
+	db_bind_i64(st, 1, area_id);
+	db_bind_text(st, 2, path);
+	db_bind_text(st, 3, status);
+	db_bind_i64(st, 4, delta);
+	int rc = db_run(st);
+	return rc == DB_OK ? XY_OK : db_fail(db, rc, e);
+}
+
 /* ---- submit ---------------------------------------------------------------------------- */
 
 struct submit {
@@ -136,6 +151,7 @@ static enum xy_kind submit_tx(struct db *db, void *arg, struct xy_err *e)
 	db_bind_text(st, 12, self ? NULL : in->behalf_phone);
 	db_bind_i64(st, 13, now);
 	db_bind_i64(st, 14, now + NEED_RESPONSE_HOURS * 3600);
+	db_bind_i64(st, 15, a.kind == AREA_COMMUNITY ? a.id : a.parent_id);
 	int rc = db_step(st);
 	if (rc != DB_ROW)
 		return db_fail(db, rc, e);
@@ -167,6 +183,8 @@ static enum xy_kind submit_tx(struct db *db, void *arg, struct xy_err *e)
 	db_bind_null(st, 8);
 	if ((rc = db_run(st)) != DB_OK)
 		return db_fail(db, rc, e);
+	if ((k = count_add(db, a.id, a.path, "submitted", 1, e)))
+		return k;
 	json_t *data =
 		json_pack("{s:s, s:s, s:s, s:s}", "tracking_no", c->out->tracking_no, "category",
 			  in->category, "channel", need_channel_name((enum need_channel)c->channel),
@@ -318,8 +336,18 @@ static char *like_pattern(const char *q)
 static void list_where(struct sqlb *b, const char *path, const char *upper,
 		       const struct need_filter *f, const struct actor *who, const char *like)
 {
-	sqlb_text(b, " WHERE n.area_path >= ?", path);
-	sqlb_text(b, " AND n.area_path < ?", upper);
+	/* a community (or one of its compounds) walks its own index in id order; larger areas
+	 * take the path range */
+	int depth = area_path_depth(path);
+	if (depth == AREA_DEPTH_COMMUNITY || depth == AREA_DEPTH_COMPOUND) {
+		sqlb_int(b, " WHERE n.community_id = ?",
+			 area_path_id_at(path, AREA_DEPTH_COMMUNITY));
+		if (depth == AREA_DEPTH_COMPOUND)
+			sqlb_int(b, " AND n.area_id = ?", area_path_id_at(path, depth));
+	} else {
+		sqlb_text(b, " WHERE n.area_path >= ?", path);
+		sqlb_text(b, " AND n.area_path < ?", upper);
+	}
 	if (f->status)
 		sqlb_text(b, " AND n.status = ?", f->status);
 	if (f->category)
@@ -352,8 +380,17 @@ enum xy_kind needs_list(struct store *s, const struct actor *who, const struct n
 	char *like = f->q && f->q[0] ? like_pattern(f->q) : NULL;
 
 	struct sqlb b;
-	sqlb_init(&b, "SELECT COUNT(*) FROM needs n");
-	list_where(&b, path, upper, f, who, like);
+	if (f->category || f->mine || like) {
+		sqlb_init(&b, "SELECT COUNT(*) FROM needs n");
+		list_where(&b, path, upper, f, who, like);
+	} else { /* the kept counts: a few rows per area instead of a scan */
+		sqlb_init(&b, "");
+		sqlb_text(&b, "SELECT COALESCE(SUM(n), 0) FROM need_counts WHERE area_path >= ?",
+			  path);
+		sqlb_text(&b, " AND area_path < ?", upper);
+		if (f->status)
+			sqlb_text(&b, " AND status = ?", f->status);
+	}
 	struct db_stmt *st = sqlb_stmt(&b, db);
 	int rc = st ? db_step(st) : DB_FAIL;
 	if (rc != DB_ROW) {
@@ -717,6 +754,9 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 	db_bind_id(st, 8, merged);
 	if ((rc = db_run(st)) != DB_OK)
 		return db_fail(db, rc, e);
+	if ((k = count_add(db, n.area_id, n.path, n.status, -1, e)) ||
+	    (k = count_add(db, n.area_id, n.path, to, 1, e)))
+		return k;
 	json_t *data = json_pack("{s:s, s:s}", "from", n.status, "to", to);
 	if (in->reason)
 		json_object_set_new(data, "reason", json_string(in->reason));

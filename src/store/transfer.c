@@ -21,9 +21,10 @@ const struct transfer_table transfer_tables[] = {
 	  "id, tracking_no, area_id, area_path, category, title, description, beneficiaries, "
 	  "urgency, channel, status, submitter_id, recorded_by, behalf_name, behalf_phone, "
 	  "provider_id, reason, supporters, created_at, updated_at, respond_by, responded_at, "
-	  "accepted_at, resolved_at",
-	  24 },
+	  "accepted_at, resolved_at, community_id",
+	  25 },
 	{ "need_supports", "need_id, user_id, created_at", 3 },
+	{ "need_counts", "area_id, area_path, status, n", 4 },
 	{ "need_history",
 	  "id, need_id, from_status, to_status, actor_id, at, reason, provider_id, merged_into",
 	  9 },

@@ -635,5 +635,41 @@ class Lists(Base):
         assert_error(self, c.get("/api/v1/needs?q=" + "x" * 201), 422, "invalid_query", "q")
 
 
+class ZzKeptCounts(Base):
+    """Runs last: after every submission, transition and refusal above, the kept counts
+    behind list totals (need_counts) agree with the needs themselves, and the list totals of
+    each area and status agree with a count of their items."""
+
+    def test_kept_counts_match_the_needs(self):
+        kept = srv.sql("SELECT area_id || ':' || status || ':' || n FROM need_counts "
+                       "WHERE n <> 0 ORDER BY area_id, status")
+        real = srv.sql("SELECT area_id || ':' || status || ':' || COUNT(*) FROM needs "
+                       "GROUP BY area_id, status ORDER BY area_id, status")
+        self.assertEqual(kept.split(), real.split())
+        self.assertNotEqual(real.strip(), "")
+
+    def test_list_totals_match_their_items(self):
+        c = world.c["secretary"]
+        for area in ("jyq", "jinglan", "shiji"):
+            for status in ("", "submitted", "accepted", "rejected", "confirmed"):
+                q = f"/api/v1/needs?area_id={world.areas[area]}&per_page=100"
+                if status:
+                    q += f"&status={status}"
+                items, page, total = [], 1, None
+                while True:
+                    st, body, _ = c.get(q + f"&page={page}")
+                    self.assertEqual(st, 200, body)
+                    total = body["total"]
+                    items += body["items"]
+                    if len(body["items"]) < 100:
+                        break
+                    page += 1
+                self.assertEqual(total, len(items), (area, status))
+                if status:
+                    self.assertTrue(all(i["status"] == status for i in items))
+                ids = [i["id"] for i in items]
+                self.assertEqual(ids, sorted(ids, reverse=True))
+
+
 if __name__ == "__main__":
     unittest.main()
