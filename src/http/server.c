@@ -19,7 +19,7 @@
 #include "store/store.h"
 
 #define SESSION_COOKIE    "xy_session"
-#define CONN_MEMORY_LIMIT (256 * 1024)
+#define CONN_MEMORY_LIMIT (32 * 1024)
 
 static atomic_int in_flight;
 

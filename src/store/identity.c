@@ -1,6 +1,8 @@
 #include "store/identity.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mask.h"
@@ -341,27 +343,91 @@ enum xy_kind session_login(struct store *s, const char *username, const char *pa
 	return store_tx(s, login_success_tx, &n, e);
 }
 
+/* Resolved sessions, kept SESSION_CACHE_TTL seconds so that a busy client costs one lookup
+ * every few seconds instead of two queries a request. Keyed by the token's hash; a logout on
+ * this instance drops its entry at once, elsewhere it lapses within the TTL. */
+#define SESSION_CACHE_SLOTS 1024
+
+struct cached_session {
+	char hash[65];
+	int64_t cached_at, expires_at;
+	char csrf[65];
+	struct actor who;
+};
+
+static struct cached_session session_cache[SESSION_CACHE_SLOTS];
+static pthread_mutex_t session_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct cached_session *cache_slot(const char *hash)
+{
+	unsigned h = 0; /* the hash is random: its first hex digits spread the slots evenly */
+	for (int i = 0; i < 8; i++)
+		h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+	return &session_cache[h % SESSION_CACHE_SLOTS];
+}
+
+static bool cache_get(const char *hash, int64_t now, struct actor *who, char csrf[65])
+{
+	bool hit = false;
+	pthread_mutex_lock(&session_cache_mu);
+	struct cached_session *c = cache_slot(hash);
+	if (strcmp(c->hash, hash) == 0 && now < c->cached_at + SESSION_CACHE_TTL &&
+	    now < c->expires_at) {
+		*who = c->who;
+		if (csrf)
+			memcpy(csrf, c->csrf, 65);
+		hit = true;
+	}
+	pthread_mutex_unlock(&session_cache_mu);
+	return hit;
+}
+
+static void cache_put(const char *hash, int64_t now, int64_t expires_at, const struct actor *who,
+		      const char *csrf)
+{
+	pthread_mutex_lock(&session_cache_mu);
+	struct cached_session *c = cache_slot(hash);
+	memcpy(c->hash, hash, 65);
+	c->cached_at = now;
+	c->expires_at = expires_at;
+	memcpy(c->csrf, csrf, 65);
+	c->who = *who;
+	pthread_mutex_unlock(&session_cache_mu);
+}
+
+static void cache_drop(const char *hash)
+{
+	pthread_mutex_lock(&session_cache_mu);
+	struct cached_session *c = cache_slot(hash);
+	if (strcmp(c->hash, hash) == 0)
+		c->hash[0] = '\0';
+	pthread_mutex_unlock(&session_cache_mu);
+}
+
 enum xy_kind session_resolve(struct store *s, const char *token, struct actor *who, char csrf[65],
 			     struct xy_err *e)
 {
 	if (!token || strlen(token) != SECRET_TOKEN_HEX)
 		return xy_fail(e, XY_EAUTH, "not_logged_in", NULL, "log in first");
+	char th[65], tcsrf[65];
+	secret_sha256_hex(token, strlen(token), th);
+	int64_t now = time_now();
+	if (cache_get(th, now, who, csrf))
+		return XY_OK;
 	struct db *db = store_conn(s, e);
 	if (!db)
 		return e->kind;
-	char th[65];
-	secret_sha256_hex(token, strlen(token), th);
 	struct db_stmt *st = db_stmt(db, STMT_SESSION_GET);
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
 	db_bind_text(st, 1, th);
-	db_bind_i64(st, 2, time_now());
+	db_bind_i64(st, 2, now);
 	int rc = db_step(st);
-	int64_t uid = 0;
+	int64_t uid = 0, expires_at = 0;
 	if (rc == DB_ROW) {
 		uid = db_col_i64(st, 0);
-		if (csrf)
-			snprintf(csrf, 65, "%s", db_col_text(st, 1));
+		snprintf(tcsrf, sizeof tcsrf, "%s", db_col_text(st, 1));
+		expires_at = db_col_i64(st, 2);
 	}
 	db_reset(st);
 	if (rc == DB_DONE)
@@ -369,7 +435,13 @@ enum xy_kind session_resolve(struct store *s, const char *token, struct actor *w
 			       "your session has ended; log in again");
 	if (rc != DB_ROW)
 		return db_fail(db, rc, e);
-	return actor_load(db, uid, who, e);
+	enum xy_kind k = actor_load(db, uid, who, e);
+	if (k)
+		return k;
+	if (csrf)
+		memcpy(csrf, tcsrf, 65);
+	cache_put(th, now, expires_at, who, tcsrf);
+	return XY_OK;
 }
 
 struct logout {
@@ -391,7 +463,10 @@ enum xy_kind session_logout(struct store *s, const char *token, struct xy_err *e
 {
 	struct logout l;
 	secret_sha256_hex(token, strlen(token), l.hash);
-	return store_tx(s, logout_tx, &l, e);
+	cache_drop(l.hash);
+	enum xy_kind k = store_tx(s, logout_tx, &l, e);
+	cache_drop(l.hash); /* a request resolving meanwhile may have put it back */
+	return k;
 }
 
 enum xy_kind user_json(struct store *s, int64_t user_id, bool full_phone, json_t **out,

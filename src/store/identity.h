@@ -14,6 +14,7 @@
 #include "store/store.h"
 
 #define SESSION_TTL          (12 * 3600)
+#define SESSION_CACHE_TTL    5 /* seconds a resolved session is reused without a query */
 #define THROTTLE_WINDOW      (15 * 60)
 #define THROTTLE_ACCOUNT_MAX 5
 #define THROTTLE_ADDRESS_MAX 30

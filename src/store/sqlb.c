@@ -14,11 +14,17 @@ void sqlb_init(struct sqlb *b, const char *head)
 	sqlb_raw(b, head);
 }
 
+static void append(struct sqlb *b, const char *frag, size_t n)
+{
+	XY_ASSERT(b->len + n < sizeof b->sql);
+	memcpy(b->sql + b->len, frag, n);
+	b->len += (int)n;
+	b->sql[b->len] = '\0';
+}
+
 void sqlb_raw(struct sqlb *b, const char *frag)
 {
-	int w = snprintf(b->sql + b->len, sizeof b->sql - (size_t)b->len, "%s", frag);
-	XY_ASSERT(w >= 0 && b->len + w < (int)sizeof b->sql);
-	b->len += w;
+	append(b, frag, strlen(frag));
 }
 
 static void add(struct sqlb *b, const char *frag, const char *text, int64_t i, int is_text)
@@ -28,16 +34,13 @@ static void add(struct sqlb *b, const char *frag, const char *text, int64_t i, i
 	b->p[idx - 1].text = text;
 	b->p[idx - 1].i = i;
 	b->p[idx - 1].is_text = is_text;
-	for (const char *c = frag; *c; c++) {
-		if (*c == '?') {
-			char num[16];
-			snprintf(num, sizeof num, "$%d", idx);
-			sqlb_raw(b, num);
-		} else {
-			char one[2] = { *c, 0 };
-			sqlb_raw(b, one);
-		}
+	for (const char *q; (q = strchr(frag, '?')); frag = q + 1) {
+		char num[16];
+		int w = snprintf(num, sizeof num, "$%d", idx);
+		append(b, frag, (size_t)(q - frag));
+		append(b, num, (size_t)w);
 	}
+	sqlb_raw(b, frag);
 }
 
 void sqlb_text(struct sqlb *b, const char *frag, const char *value)
