@@ -18,6 +18,7 @@ struct tx_job {
 	struct xy_err *err;
 	enum xy_kind result;
 	bool done;
+	pthread_cond_t cv; /* signalled when done: each waiter wakes only for its own job */
 	struct tx_job *next;
 };
 
@@ -29,7 +30,7 @@ struct store {
 	/* group-commit writer */
 	bool writer_on, writer_stop;
 	pthread_t writer;
-	pthread_cond_t work, done;
+	pthread_cond_t work;
 	struct tx_job *queue_head, *queue_tail;
 	struct db *wdb;
 };
@@ -43,7 +44,6 @@ struct store *store_open(const char *target, struct xy_err *e)
 	s->target = xy_strdup(target);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
-	pthread_cond_init(&s->done, NULL);
 	if (!store_conn(s, e)) {
 		store_close(s);
 		return NULL;
@@ -102,7 +102,6 @@ void store_close(struct store *s)
 		tl_store = NULL;
 	}
 	pthread_cond_destroy(&s->work);
-	pthread_cond_destroy(&s->done);
 	pthread_mutex_destroy(&s->mu);
 	free(s->target);
 	free(s);
@@ -224,10 +223,10 @@ static void *writer_main(void *arg)
 
 		pthread_mutex_lock(&s->mu);
 		for (struct tx_job *j = batch, *n; j; j = n) {
-			n = j->next;
+			n = j->next; /* j belongs to its waiter and may vanish once done is set */
 			j->done = true;
+			pthread_cond_signal(&j->cv);
 		}
-		pthread_cond_broadcast(&s->done);
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -256,6 +255,7 @@ enum xy_kind store_tx(struct store *s, store_tx_fn fn, void *ctx, struct xy_err 
 		return tx_inline(db, fn, ctx, e);
 	}
 	struct tx_job job = { .fn = fn, .ctx = ctx, .err = e };
+	pthread_cond_init(&job.cv, NULL);
 	pthread_mutex_lock(&s->mu);
 	if (s->queue_tail)
 		s->queue_tail->next = &job;
@@ -264,7 +264,8 @@ enum xy_kind store_tx(struct store *s, store_tx_fn fn, void *ctx, struct xy_err 
 	s->queue_tail = &job;
 	pthread_cond_signal(&s->work);
 	while (!job.done)
-		pthread_cond_wait(&s->done, &s->mu);
+		pthread_cond_wait(&job.cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
+	pthread_cond_destroy(&job.cv);
 	return job.result;
 }
