@@ -9,7 +9,10 @@
 #
 # Settings (environment): BENCH_THREADS (server --threads), BENCH_DURATION (seconds per run),
 # BENCH_CONNS (wrk connections), BENCH_NEEDS (seeded needs), BUILD (build directory, as make),
-# BENCH_SERVER (another xinyuan binary to serve with, e.g. a candidate fix; default the build's).
+# BENCH_SERVER (another xinyuan binary to serve with, e.g. a candidate fix; default the build's),
+# BENCH_BACKEND: sqlite (default); pg = the same data copied into a throw-away PostgreSQL
+# cluster with `xinyuan migrate-store`; pg2 = that, served by two instances behind an nginx
+# reverse proxy (wrk talks to the proxy).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -81,6 +84,12 @@ run_dir=$(mktemp -d "$OUT/run.XXXXXX")
 ng_dir=""
 srv_pid=""
 ng_pid=""
+BACKEND=${BENCH_BACKEND:-sqlite}
+case "$BACKEND" in sqlite | pg | pg2) ;; *) fail "BENCH_BACKEND must be sqlite, pg or pg2" ;; esac
+pg_dir=""
+srv2_pid=""
+lb_pid=""
+lb_dir=""
 stop() { # stop one of our processes by its pid, gently, then wait for it
 	[ -n "$1" ] || return 0
 	kill -TERM "$1" 2>/dev/null || return 0
@@ -94,11 +103,20 @@ stop() { # stop one of our processes by its pid, gently, then wait for it
 }
 cleanup() {
 	stop "$srv_pid"
+	stop "$srv2_pid"
+	stop "$lb_pid"
 	stop "$ng_pid"
 	srv_pid=""
+	srv2_pid=""
+	lb_pid=""
 	ng_pid=""
+	if [ -n "$pg_dir" ]; then
+		sh scripts/pg-cluster.sh stop "$pg_dir/data" >/dev/null 2>&1
+		rm -rf "$pg_dir"
+	fi
 	rm -rf "$run_dir"
 	[ -n "$ng_dir" ] && rm -rf "$ng_dir"
+	[ -n "$lb_dir" ] && rm -rf "$lb_dir"
 	return 0
 }
 trap cleanup EXIT
@@ -128,14 +146,81 @@ wait_up() { # url pid: up to 60 s (a newer server may first migrate the copy)
 	done
 }
 
+# ---- PostgreSQL (BENCH_BACKEND=pg|pg2) -----------------------------------------------------------
+if [ "$BACKEND" != sqlite ]; then
+	pg_dir=$(mktemp -d /tmp/xinyuan-bench-pg.XXXXXX)
+	chmod 755 "$pg_dir"
+	[ "$(id -u)" = 0 ] && chown postgres "$pg_dir" # the cluster runs as postgres
+	pg_base=$(sh scripts/pg-cluster.sh start "$pg_dir/data" "$(free_port 5)") ||
+		fail "cannot start PostgreSQL"
+	psql -XAtq "${pg_base}postgres" -c "CREATE DATABASE xy_bench" >/dev/null ||
+		fail "cannot create the benchmark database"
+	say "copying the seed into PostgreSQL with xinyuan migrate-store"
+	t0=$(date +%s)
+	"$BUILD/xinyuan" migrate-store --from "$db" --to "${pg_base}xy_bench" >"$run_dir/migrate.log" 2>&1 ||
+		fail "migrate-store failed: $(tail -3 "$run_dir/migrate.log")"
+	say "copied in $(($(date +%s) - t0)) s: $(tail -1 "$run_dir/migrate.log")"
+	psql -XAtq "${pg_base}xy_bench" -c "VACUUM ANALYZE" >/dev/null
+	rm -f "$db" "$db-wal" "$db-shm"
+	db="${pg_base}xy_bench"
+fi
+
 # ---- the server ---------------------------------------------------------------------------------
 port=$(free_port 0)
-base="http://127.0.0.1:$port"
-say "starting ${BENCH_SERVER:-$BUILD/xinyuan} serve --threads $THREADS on 127.0.0.1:$port"
+say "starting ${BENCH_SERVER:-$BUILD/xinyuan} serve --threads $THREADS on 127.0.0.1:$port ($BACKEND)"
 "${BENCH_SERVER:-$BUILD/xinyuan}" serve --db "$db" --listen "127.0.0.1:$port" --threads "$THREADS" \
-	2>"$run_dir/access.log" &
+	--trust-proxy 2>"$run_dir/access.log" &
 srv_pid=$!
-wait_up "$base/api/v1/health" "$srv_pid" || fail "the server did not start: $(tail -3 "$run_dir/access.log")"
+wait_up "http://127.0.0.1:$port/api/v1/health" "$srv_pid" ||
+	fail "the server did not start: $(tail -3 "$run_dir/access.log")"
+srv_pids="$srv_pid"
+base="http://127.0.0.1:$port"
+if [ "$BACKEND" = pg2 ]; then
+	port2=$(free_port 2)
+	"${BENCH_SERVER:-$BUILD/xinyuan}" serve --db "$db" --listen "127.0.0.1:$port2" \
+		--threads "$THREADS" --trust-proxy 2>"$run_dir/access2.log" &
+	srv2_pid=$!
+	wait_up "http://127.0.0.1:$port2/api/v1/health" "$srv2_pid" ||
+		fail "the second server did not start: $(tail -3 "$run_dir/access2.log")"
+	lb_dir=$(mktemp -d /tmp/xinyuan-bench-lb.XXXXXX)
+	chmod 755 "$lb_dir"
+	lb_port=$(free_port 3)
+	cat >"$lb_dir/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $lb_dir/nginx.pid;
+error_log $lb_dir/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $lb_dir/body;
+	proxy_temp_path $lb_dir/proxy;
+	fastcgi_temp_path $lb_dir/fastcgi;
+	uwsgi_temp_path $lb_dir/uwsgi;
+	scgi_temp_path $lb_dir/scgi;
+	upstream xinyuan {
+		server 127.0.0.1:$port;
+		server 127.0.0.1:$port2;
+		keepalive 64;
+	}
+	server {
+		listen 127.0.0.1:$lb_port;
+		location / {
+			proxy_pass http://xinyuan;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+		}
+	}
+}
+EOF
+	nginx -p "$lb_dir" -c "$lb_dir/nginx.conf" -e "$lb_dir/error.log" 2>"$lb_dir/stderr" &
+	lb_pid=$!
+	base="http://127.0.0.1:$lb_port"
+	wait_up "$base/api/v1/health" "$lb_pid" || fail "the proxy did not start: $(tail -3 "$lb_dir/error.log")"
+	srv_pids="$srv_pid $srv2_pid $lb_pid $(pgrep -P "$lb_pid" | tr '\n' ' ')"
+	say "two instances (127.0.0.1:$port, :$port2) behind nginx on 127.0.0.1:$lb_port"
+fi
 
 login=$(curl -s -X POST -H 'Content-Type: application/json' \
 	-d "{\"username\":\"$SEED_WORKER\",\"password\":\"$SEED_WORKER_PASSWORD\"}" \
@@ -246,16 +331,16 @@ field() { # name key
 }
 
 say "warming up ($WARMUP s each)"
-run_once warm_get get_need.lua "$base" "$WARMUP" "$srv_pid" 2>/dev/null
-run_once warm_list list_needs.lua "$base" "$WARMUP" "$srv_pid" 2>/dev/null
+run_once warm_get get_need.lua "$base" "$WARMUP" $srv_pids 2>/dev/null
+run_once warm_list list_needs.lua "$base" "$WARMUP" $srv_pids 2>/dev/null
 
 say "GET /api/v1/needs/{id}: $CONNS connections, $DURATION s"
-run_wrk get get_need.lua "$base" "$DURATION" "$srv_pid"
+run_wrk get get_need.lua "$base" "$DURATION" $srv_pids
 say "GET /api/v1/needs?area_id=$SEED_COMMUNITY_ID&status=accepted&page=1..5: $CONNS connections, $DURATION s"
-run_wrk list list_needs.lua "$base" "$DURATION" "$srv_pid"
+run_wrk list list_needs.lua "$base" "$DURATION" $srv_pids
 before=$(list_total)
 say "POST /api/v1/needs: $CONNS connections, $DURATION s"
-run_wrk post post_need.lua "$base" "$DURATION" "$srv_pid"
+run_wrk post post_need.lua "$base" "$DURATION" $srv_pids
 after=$(list_total)
 created=$((after - before))
 
@@ -263,7 +348,11 @@ rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$srv_pid/status")
 rss_now_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$srv_pid/status")
 threads_now=$(awk '/^Threads/ {print $2}' "/proc/$srv_pid/status")
 stop "$srv_pid"
+stop "$srv2_pid"
+stop "$lb_pid"
 srv_pid=""
+srv2_pid=""
+lb_pid=""
 say "checking the audit chain after the POSTs"
 if "$BUILD/xinyuan" audit verify --db "$db" >"$run_dir/verify" 2>&1; then
 	audit_ok=ok
@@ -318,11 +407,13 @@ ng_pid=""
 
 # ---- summary and targets -------------------------------------------------------------------------
 summary="$OUT/last-summary.txt"
+[ "$BACKEND" = sqlite ] || summary="$OUT/last-summary-$BACKEND.txt"
 {
 	rev=$(git describe --always --dirty 2>/dev/null || echo "not a git checkout")
 	echo "xinyuan HTTP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), source $rev"
 	echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 	echo "database: $SEED_NEEDS needs ($SEED_COMMUNITY_NEEDS in the benchmark community), $SEED_EVENTS audit events"
+	echo "backend: $BACKEND$([ "$BACKEND" = pg2 ] && echo ' (two instances behind nginx; CPU per request counts both and the proxy; RSS is the first instance)')"
 	echo "server: ${BENCH_SERVER:-$BUILD/xinyuan} --threads $THREADS; wrk -t2 -c$CONNS -d${DURATION}s --latency --timeout 30s"
 	echo "server, nginx and wrk share the cores (loopback)"
 	echo

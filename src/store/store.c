@@ -122,10 +122,24 @@ static void nap(int attempt)
 }
 
 /* One transaction around fn, retried while the database reports it busy. */
+/* A write transaction. On PostgreSQL it first takes the audit chain's head row: every write
+ * appends to the chain, and taking that lock before any other row lock (need counts, a need)
+ * orders the writers of all instances the same way, so they queue instead of deadlocking. */
+static int begin_write(struct db *db)
+{
+	int rc = db_begin(db);
+	if (rc == DB_OK && db_dialect(db) == DB_PG) {
+		rc = db_exec(db, "SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE");
+		if (rc != DB_OK)
+			db_rollback(db);
+	}
+	return rc;
+}
+
 static enum xy_kind tx_inline(struct db *db, store_tx_fn fn, void *ctx, struct xy_err *e)
 {
 	for (int attempt = 0;; attempt++) {
-		int rc = db_begin(db);
+		int rc = begin_write(db);
 		if (rc == DB_OK) {
 			xy_err_clear(e);
 			enum xy_kind k = fn(db, ctx, e);
@@ -154,7 +168,7 @@ static void writer_batch(struct store *s, struct tx_job *jobs)
 	struct db *db = s->wdb;
 	int rc = DB_FAIL;
 	for (int attempt = 0; attempt <= TX_RETRIES; attempt++) {
-		rc = db_begin(db);
+		rc = begin_write(db);
 		if (rc == DB_OK)
 			break;
 		nap(attempt);

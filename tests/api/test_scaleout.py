@@ -158,6 +158,47 @@ http {{
             with open(log) as f:
                 self.assertIn('"POST /api/v1/needs"', f.read(), log)
 
+    def test_concurrent_needs_on_both_instances_neither_deadlock_nor_fail(self):
+        # needs touch the kept counts and the chain head: writers of two instances must queue
+        # on one order of locks, not deadlock (a deadlock costs PostgreSQL a second and a 503)
+        import threading
+        n = self.login(self.nginx_port)
+        suffix = uuid.uuid4().hex[:6]
+        parent = 1
+        for name, kind in (("区" + suffix, "city"), ("县" + suffix, "district"),
+                           ("街道" + suffix, "street"), ("社区" + suffix, "community")):
+            st, out, _ = n.post("/api/v1/areas", {"name": name, "kind": kind, "parent_id": parent})
+            self.assertEqual(st, 201, out)
+            parent = out["id"]
+        st, out, _ = n.post("/api/v1/users", {
+            "username": "c" + suffix, "password": "password-123", "display_name": "陈社工",
+            "grants": [{"role": "worker", "area_id": parent}]})
+        self.assertEqual(st, 201, out)
+        w = self.login(self.ports[0], "c" + suffix, "password-123")
+        errors, done = [], []
+
+        def add(port):
+            c = Client(port, token=w.token)
+            for i in range(15):
+                st, out, _ = c.post("/api/v1/needs", {
+                    "area_id": parent, "category": "safety", "title": f"楼道灯{i}",
+                    "description": "楼道灯坏了", "channel": "phone",
+                    "on_behalf_of": {"name": "赵大爷"}})
+                (done if st == 201 else errors).append((st, out))
+        t0 = time.time()
+        ts = [threading.Thread(target=add, args=(self.ports[k % 2],)) for k in range(8)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(len(done), 120)
+        self.assertLess(time.time() - t0, 30, "writers of two instances waited on each other")
+        st, lst, _ = Client(self.ports[1], token=w.token).get(
+            f"/api/v1/needs?area_id={parent}&status=submitted&per_page=1")
+        self.assertEqual(lst["total"], 120)
+        self.assertIn('"ok":true', run_cli("audit", "verify", "--db", self.db, "--json").stdout)
+
     def test_concurrent_writes_on_both_instances_keep_one_chain(self):
         import threading
         a = self.login(self.ports[0])

@@ -20,8 +20,8 @@ static void reference(int64_t t, char *out, size_t n)
 	char off[8];
 	localtime_r(&tt, &tm);
 	strftime(off, sizeof off, "%z", &tm);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off, off + 3);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off, off + 3);
 }
 
 static void sweep(const char *tz)
@@ -53,7 +53,7 @@ static void test_matches_libc_shanghai(void **state)
 static void test_matches_libc_with_dst(void **state)
 {
 	(void)state;
-	sweep("Europe/Berlin"); /* daylight saving: the offset changes twice a year */
+	sweep("Europe/Berlin");    /* daylight saving: the offset changes twice a year */
 	sweep("America/St_Johns"); /* a half-hour offset, and negative */
 }
 
