@@ -68,6 +68,13 @@ int64_t area_path_id_at(const char *path, int depth)
 	return strtoll(p, NULL, 10);
 }
 
+bool area_path_same_community(const char *a, const char *b)
+{
+	char ca[AREA_PATH_MAX], cb[AREA_PATH_MAX];
+	return area_path_prefix(a, AREA_DEPTH_COMMUNITY, ca, sizeof ca) == 0 &&
+	       area_path_prefix(b, AREA_DEPTH_COMMUNITY, cb, sizeof cb) == 0 && strcmp(ca, cb) == 0;
+}
+
 int area_path_prefix(const char *path, int depth, char *out, size_t n)
 {
 	const char *p = path;

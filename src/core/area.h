@@ -51,6 +51,9 @@ int64_t area_path_id_at(const char *path, int depth);
 #define AREA_DEPTH_COMMUNITY 5
 #define AREA_DEPTH_COMPOUND  6
 
+/* true when both paths lie inside one community (both at community depth or below). */
+bool area_path_same_community(const char *a, const char *b);
+
 /* Copies the first depth components of path into out ("/1/4/9/", 2 -> "/1/4/"); -1 if the path
  * is shallower. */
 int area_path_prefix(const char *path, int depth, char *out, size_t n);

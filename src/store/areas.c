@@ -52,6 +52,27 @@ enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind, st
 		       (long long)a->id, area_kind_name((enum area_kind)kind));
 }
 
+enum xy_kind area_scope(struct db *db, const struct actor *who, enum action act, int64_t area_id,
+			char path[AREA_PATH_MAX], struct xy_err *e)
+{
+	if (area_id) {
+		struct area_row a;
+		enum xy_kind k = area_load(db, area_id, "area_id", &a, e);
+		if (k)
+			return k;
+		if (!actor_may(who, act, a.path))
+			return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", "area_id",
+				       "area %lld is outside your area", (long long)area_id);
+		snprintf(path, AREA_PATH_MAX, "%s", a.path);
+		return XY_OK;
+	}
+	const struct grant *g = actor_grant_any(who, act);
+	if (!g)
+		return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL, "your role may not see this");
+	snprintf(path, AREA_PATH_MAX, "%s", g->scope);
+	return XY_OK;
+}
+
 enum xy_kind areas_list(struct store *s, json_t **out, struct xy_err *e)
 {
 	struct db *db = store_conn(s, e);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "core/area.h"
+#include "core/role.h"
 #include "store/store.h"
 
 struct area_row {
@@ -21,6 +22,12 @@ enum xy_kind area_load(struct db *db, int64_t id, const char *field, struct area
 /* The nearest area of `kind` on the path of a (a itself included); XY_ENOTFOUND if none. */
 enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind, struct area_row *out,
 			   struct xy_err *e);
+
+/* The subtree a list covers: area_id (0 = none given) when it lies in a scope where the actor
+ * may take act (403 out_of_scope otherwise), else the scope of the actor's most capable grant
+ * for act (403 forbidden when there is none). path receives the subtree's path. */
+enum xy_kind area_scope(struct db *db, const struct actor *who, enum action act, int64_t area_id,
+			char path[AREA_PATH_MAX], struct xy_err *e);
 
 /* {items:[{id, name, kind, parent_id}], total}. Areas are public. */
 enum xy_kind areas_list(struct store *s, json_t **out, struct xy_err *e);

@@ -21,7 +21,6 @@ struct db {
 	struct db_stmt catalog[STMT_COUNT];
 	struct sql_cached cache[SQL_CACHE_MAX];
 	int ncache;
-	int depth; /* savepoint depth */
 };
 
 static bool is_pg_url(const char *t)
@@ -177,13 +176,11 @@ int db_run(struct db_stmt *st)
 
 int db_begin(struct db *db)
 {
-	db->depth = 0;
 	return db_exec(db, db->drv->dialect == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 int db_begin_read(struct db *db)
 {
-	db->depth = 0;
 	return db_exec(db, db->drv->dialect == DB_SQLITE
 				   ? "BEGIN"
 				   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -196,19 +193,16 @@ int db_commit(struct db *db)
 
 int db_rollback(struct db *db)
 {
-	db->depth = 0;
 	return db_exec(db, "ROLLBACK");
 }
 
 int db_savepoint(struct db *db)
 {
-	db->depth++;
 	return db_exec(db, "SAVEPOINT xy_sp");
 }
 
 int db_release(struct db *db)
 {
-	db->depth--;
 	return db_exec(db, "RELEASE SAVEPOINT xy_sp");
 }
 

@@ -294,28 +294,6 @@ static json_t *need_row_json(struct db_stmt *st, const struct actor *who, bool r
 	return o;
 }
 
-/* The subtree an actor's list covers: area_id inside their scope, or their own scope. */
-static enum xy_kind list_scope(struct db *db, const struct actor *who, enum action act,
-			       int64_t area_id, char path[AREA_PATH_MAX], struct xy_err *e)
-{
-	if (area_id) {
-		struct area_row a;
-		enum xy_kind k = area_load(db, area_id, "area_id", &a, e);
-		if (k)
-			return k;
-		if (!actor_may(who, act, a.path))
-			return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", "area_id",
-				       "area %lld is outside your area", (long long)area_id);
-		snprintf(path, AREA_PATH_MAX, "%s", a.path);
-		return XY_OK;
-	}
-	const struct grant *g = actor_grant_any(who, act);
-	if (!g)
-		return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL, "your role may not see this");
-	snprintf(path, AREA_PATH_MAX, "%s", g->scope);
-	return XY_OK;
-}
-
 /* Escapes % _ and \ for LIKE ... ESCAPE '\'. */
 static char *like_pattern(const char *q)
 {
@@ -373,7 +351,7 @@ enum xy_kind needs_list(struct store *s, const struct actor *who, const struct n
 		return xy_fail(e, XY_EINVALID, "invalid_query", "q",
 			       "q must be valid text of at most 200 characters");
 	char path[AREA_PATH_MAX], upper[AREA_PATH_MAX];
-	enum xy_kind k = list_scope(db, who, ACT_NEED_READ, f->area_id, path, e);
+	enum xy_kind k = area_scope(db, who, ACT_NEED_READ, f->area_id, path, e);
 	if (k)
 		return k;
 	area_path_upper(path, upper, sizeof upper);
@@ -641,10 +619,7 @@ static enum xy_kind merge_check(struct db *db, const struct facts *n, int64_t id
 			       "need %lld does not exist", (long long)target);
 	if (k)
 		return k;
-	char ca[AREA_PATH_MAX], cb[AREA_PATH_MAX];
-	/* community = depth 5 (province, city, district, street, community) */
-	if (area_path_prefix(n->path, 5, ca, sizeof ca) != 0 ||
-	    area_path_prefix(t.path, 5, cb, sizeof cb) != 0 || strcmp(ca, cb) != 0)
+	if (!area_path_same_community(n->path, t.path))
 		return xy_fail(e, XY_ECONFLICT, "merge_other_community", "merged_into",
 			       "needs merge only within one community");
 	if (t.f.status == NEED_REJECTED || t.f.status == NEED_MERGED ||
@@ -659,11 +634,8 @@ static enum xy_kind merge_check(struct db *db, const struct facts *n, int64_t id
  * in the need's community. */
 static bool provider_serves(const char *provider_path, const char *need_path)
 {
-	char a[AREA_PATH_MAX], b[AREA_PATH_MAX];
-	if (area_path_within(provider_path, need_path))
-		return true;
-	return area_path_prefix(provider_path, 5, a, sizeof a) == 0 &&
-	       area_path_prefix(need_path, 5, b, sizeof b) == 0 && strcmp(a, b) == 0;
+	return area_path_within(provider_path, need_path) ||
+	       area_path_same_community(provider_path, need_path);
 }
 
 static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
@@ -797,7 +769,7 @@ enum xy_kind needs_stats(struct store *s, const struct actor *who, int64_t area_
 	if (!db)
 		return e->kind;
 	char path[AREA_PATH_MAX], upper[AREA_PATH_MAX];
-	enum xy_kind k = list_scope(db, who, ACT_STATS_READ, area_id, path, e);
+	enum xy_kind k = area_scope(db, who, ACT_STATS_READ, area_id, path, e);
 	if (k)
 		return k;
 	area_path_upper(path, upper, sizeof upper);

@@ -186,23 +186,9 @@ enum xy_kind providers_list(struct store *s, const struct actor *who,
 		return xy_fail(e, XY_EINVALID, "invalid_kind", "kind",
 			       "kind must be talent or resource");
 	char path[AREA_PATH_MAX], upper[AREA_PATH_MAX];
-	if (f->area_id) {
-		struct area_row a;
-		enum xy_kind k = area_load(db, f->area_id, "area_id", &a, e);
-		if (k)
-			return k;
-		/* a community's providers include those serving the street or district above */
-		if (!actor_may(who, ACT_PROVIDER_READ, a.path))
-			return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", "area_id",
-				       "area %lld is outside your area", (long long)f->area_id);
-		snprintf(path, sizeof path, "%s", a.path);
-	} else {
-		const struct grant *g = actor_grant_any(who, ACT_PROVIDER_READ);
-		if (!g)
-			return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL,
-				       "your role may not list providers");
-		snprintf(path, sizeof path, "%s", g->scope);
-	}
+	enum xy_kind k = area_scope(db, who, ACT_PROVIDER_READ, f->area_id, path, e);
+	if (k)
+		return k;
 	area_path_upper(path, upper, sizeof upper);
 	struct sqlb b;
 	sqlb_init(&b, "SELECT COUNT(*) FROM providers p");
