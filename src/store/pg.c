@@ -9,7 +9,8 @@
 #include "core/err.h"
 #include "store/db.h"
 
-#define PG_MAX_PARAMS 32
+/* PostgreSQL's protocol limit on parameters per statement */
+#define PG_MAX_PARAMS 65535
 
 struct pg_conn {
 	PGconn *c;
@@ -24,7 +25,7 @@ struct pg_stmt {
 	char *sql;
 	unsigned generation;
 	int nparams;
-	char *values[PG_MAX_PARAMS];
+	char **values; /* nparams entries, owned */
 	PGresult *res;
 	int row, nrows;
 	bool executed;
@@ -117,8 +118,10 @@ static int do_prepare(struct pg_stmt *s)
 		return rc;
 	r = PQdescribePrepared(s->pc->c, s->name);
 	rc = classify(s->pc, r);
-	if (rc == DB_OK)
+	if (rc == DB_OK && !s->values) {
 		s->nparams = PQnparams(r);
+		s->values = xy_calloc(s->nparams ? (size_t)s->nparams : 1, sizeof *s->values);
+	}
 	PQclear(r);
 	s->generation = s->pc->generation;
 	return s->nparams > PG_MAX_PARAMS ? DB_FAIL : rc;
@@ -132,6 +135,7 @@ static void *pg_prepare(void *conn, const char *sql)
 	s->sql = xy_strdup(sql);
 	snprintf(s->name, sizeof s->name, "xy%u", pc->next_id++);
 	if (do_prepare(s) != DB_OK) {
+		free(s->values);
 		free(s->sql);
 		free(s);
 		return NULL;
@@ -141,7 +145,7 @@ static void *pg_prepare(void *conn, const char *sql)
 
 static void clear_values(struct pg_stmt *s)
 {
-	for (int i = 0; i < PG_MAX_PARAMS; i++) {
+	for (int i = 0; i < s->nparams; i++) {
 		free(s->values[i]);
 		s->values[i] = NULL;
 	}
@@ -166,13 +170,14 @@ static void pg_finalize(void *stmt)
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
 		PQclear(PQexec(s->pc->c, sql));
 	}
+	free(s->values);
 	free(s->sql);
 	free(s);
 }
 
 static int set_value(struct pg_stmt *s, int idx, char *v)
 {
-	if (idx < 1 || idx > PG_MAX_PARAMS) {
+	if (idx < 1 || idx > s->nparams) {
 		free(v);
 		return DB_FAIL;
 	}

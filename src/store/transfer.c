@@ -1,6 +1,7 @@
 #include "store/transfer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/migrate.h"
@@ -57,38 +58,77 @@ static int64_t count_rows(struct db *db, const char *table)
 	return n;
 }
 
+/* Rows per INSERT: one round trip per batch rather than per row (PostgreSQL allows 65535
+ * parameters and SQLite 32766; the widest table has 25 columns). */
+enum { COPY_BATCH = 200, COPY_SQL_CAP = 64 * 1024 };
+
+/* "INSERT INTO t (cols) VALUES ($1, ...), ..." for nrows rows. */
+static void insert_sql(char *buf, size_t cap, const struct transfer_table *t, int nrows)
+{
+	size_t len = (size_t)snprintf(buf, cap, "INSERT INTO %s (%s) VALUES ", t->name, t->cols);
+	for (int r = 0, p = 1; r < nrows && len < cap; r++) {
+		len += (size_t)snprintf(buf + len, cap - len, "%s(", r ? ", " : "");
+		for (int c = 0; c < t->ncols && len < cap; c++, p++)
+			len += (size_t)snprintf(buf + len, cap - len, "%s$%d", c ? ", " : "", p);
+		if (len < cap)
+			len += (size_t)snprintf(buf + len, cap - len, ")");
+	}
+}
+
+/* Copies one table in source order. The row count, read in the same snapshot, says how many
+ * full batches there are; the rest go one row per statement. */
 static enum xy_kind copy_table(struct db *src, struct db *dst, const struct transfer_table *t,
 			       int64_t *rows, struct xy_err *e)
 {
-	char sel[1024], ins[1536], ph[256] = "";
-	for (int i = 0; i < t->ncols; i++) {
-		size_t len = strlen(ph);
-		snprintf(ph + len, sizeof ph - len, "%s$%d", i ? ", " : "", i + 1);
-	}
+	char sel[1024];
 	snprintf(sel, sizeof sel, "SELECT %s FROM %s ORDER BY 1", t->cols, t->name);
-	snprintf(ins, sizeof ins, "INSERT INTO %s (%s) VALUES (%s)", t->name, t->cols, ph);
-	struct db_stmt *in = db_stmt_sql(src, sel);
-	if (!in)
+	int64_t n = count_rows(src, t->name);
+	if (n < 0)
 		return db_fail(src, DB_FAIL, e);
-	int rc;
+	char *sql = malloc(COPY_SQL_CAP);
+	if (!sql)
+		return xy_fail(e, XY_EINTERNAL, "out_of_memory", NULL, "out of memory");
+	struct db_stmt *in = db_stmt_sql(src, sel);
+	if (!in) {
+		free(sql);
+		return db_fail(src, DB_FAIL, e);
+	}
+	int64_t full = n / COPY_BATCH * COPY_BATCH;
+	struct db_stmt *out = NULL;
+	int rc, k = XY_OK, inbatch = 0, batch = 0;
 	*rows = 0;
 	while ((rc = db_step(in)) == DB_ROW) {
-		struct db_stmt *out = db_stmt_sql(dst, ins);
 		if (!out) {
-			db_reset(in);
-			return db_fail(dst, DB_FAIL, e);
+			batch = *rows < full ? COPY_BATCH : 1;
+			insert_sql(sql, COPY_SQL_CAP, t, batch);
+			if (!(out = db_stmt_sql(dst, sql))) {
+				k = db_fail(dst, DB_FAIL, e);
+				break;
+			}
 		}
 		for (int i = 0; i < t->ncols; i++)
-			db_bind_text(out, i + 1, db_col_text(in, i));
-		if ((rc = db_run(out)) != DB_OK) {
-			db_reset(in);
-			return xy_fail(e, XY_EINTERNAL, "copy_failed", t->name,
-				       "copying %s failed: %s", t->name, db_errmsg(dst));
+			db_bind_text(out, inbatch * t->ncols + i + 1, db_col_text(in, i));
+		if (++inbatch < batch)
+			continue;
+		if (db_run(out) != DB_OK) {
+			k = xy_fail(e, XY_EINTERNAL, "copy_failed", t->name,
+				    "copying %s failed: %s", t->name, db_errmsg(dst));
+			break;
 		}
-		(*rows)++;
+		*rows += inbatch;
+		inbatch = 0;
+		out = NULL;
 	}
 	db_reset(in);
-	return rc == DB_DONE ? XY_OK : db_fail(src, rc, e);
+	free(sql);
+	if (k)
+		return (enum xy_kind)k;
+	if (rc != DB_DONE)
+		return db_fail(src, rc, e);
+	if (*rows != n)
+		return xy_fail(e, XY_EINTERNAL, "copy_failed", t->name,
+			       "%s changed while it was copied", t->name);
+	return XY_OK;
 }
 
 static enum xy_kind copy_merges(struct db *src, struct db *dst, struct xy_err *e)
