@@ -72,6 +72,8 @@ static const struct {
 	{ NEED_CLAIMED, NEED_WISH_OPEN, ACT_NEED_CLAIM },
 	{ NEED_CLAIMED, NEED_FULFILLED, ACT_NEED_FULFIL },
 	{ NEED_FULFILLED, NEED_CONFIRMED, ACT_NEED_CONFIRM },
+	{ NEED_IN_PROJECT, NEED_FULFILLED, ACT_NEED_TRIAGE }, /* its project closed */
+	{ NEED_IN_PROJECT, NEED_ACCEPTED, ACT_NEED_TRIAGE },  /* its project was cancelled */
 };
 
 int need_edge_action(enum need_status from, enum need_status to)
@@ -84,8 +86,7 @@ int need_edge_action(enum need_status from, enum need_status to)
 
 bool need_status_closed(enum need_status s)
 {
-	return s == NEED_REJECTED || s == NEED_MERGED || s == NEED_CONFIRMED ||
-	       s == NEED_IN_PROJECT;
+	return s == NEED_REJECTED || s == NEED_MERGED || s == NEED_CONFIRMED;
 }
 
 static bool acts_for_provider(enum role r)
@@ -108,6 +109,10 @@ enum xy_kind need_authorize(const struct actor *who, const struct need_facts *n,
 		return xy_fail(e, XY_ECONFLICT, "illegal_transition", "to",
 			       "a need moves to in_project only when a project that includes it "
 			       "is approved");
+	if (n->status == NEED_IN_PROJECT && !m->by_project)
+		return xy_fail(e, XY_ECONFLICT, "illegal_transition", "to",
+			       "a need in a project moves on with its project (closed or "
+			       "cancelled)");
 	const struct grant *g = actor_grant_for(who, (enum action)act, n->area_path);
 	if (!g)
 		return xy_fail(e, XY_EFORBIDDEN, "forbidden", "to",

@@ -5,9 +5,11 @@
  *   wish_open -> claimed | accepted (publication withdrawn)
  *   claimed   -> fulfilled | wish_open (claim released)
  *   fulfilled -> confirmed
+ *   in_project -> fulfilled (its project closed) | accepted (its project was cancelled)
  *
- * rejected, merged, confirmed and in_project end the need's own machine. A first response is
- * leaving `submitted`; a need is resolved when it is fulfilled.
+ * The edges into and out of in_project are taken by project decisions only (by_project).
+ * rejected, merged and confirmed end the need's machine. A first response is leaving
+ * `submitted`; a need is resolved when it is fulfilled.
  */
 #ifndef XY_CORE_NEED_H
 #define XY_CORE_NEED_H
@@ -56,7 +58,7 @@ bool need_beneficiary_ok(const char *s);
  * in_project is an edge (ACT_NEED_TRIAGE level) but only project approval may take it. */
 int need_edge_action(enum need_status from, enum need_status to);
 
-/* Is this status terminal for the need's own state machine? */
+/* Is this status final (rejected, merged, confirmed)? */
 bool need_status_closed(enum need_status s);
 
 /* What a transition request and the need look like, for need_authorize. */

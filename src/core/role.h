@@ -43,6 +43,17 @@ enum action {
 	ACT_AREA_WRITE,     /* add areas */
 	ACT_AUDIT_READ,     /* read the audit trail */
 	ACT_STATS_READ,     /* read supervision figures */
+	ACT_PROJECT_READ,   /* see projects, their activities, feedback summary and ledger */
+	ACT_PROJECT_DRAFT,  /* draft, propose, start and finish projects; run their activities */
+	ACT_PROJECT_DECIDE, /* approve, reject, cancel and close projects */
+	ACT_FUND_READ,      /* read funds and their ledgers */
+	ACT_FUND_CREATE,    /* set up a special fund for an area and year */
+	ACT_FUND_ALLOCATE,  /* allocate a fund to areas and projects */
+	ACT_SPEND,          /* record a project's expenditures */
+	ACT_VENUE_WRITE,    /* add venues and zones, book zones */
+	ACT_ACTIVITY_JOIN,  /* sign up for an activity */
+	ACT_FEEDBACK,       /* rate a project one benefited from */
+	ACT_EVALUATE,       /* file a third-party evaluation */
 	ACT_COUNT
 };
 

@@ -34,5 +34,15 @@ void h_providers_get(struct req *r);
 void h_audit_list(struct req *r);
 void h_audit_verify(struct req *r);
 void h_stats(struct req *r);
+void h_funds_create(struct req *r);
+void h_funds_list(struct req *r);
+void h_funds_get(struct req *r);
+void h_funds_allocate(struct req *r);
+void h_projects_create(struct req *r);
+void h_projects_list(struct req *r);
+void h_projects_get(struct req *r);
+void h_projects_transition(struct req *r);
+void h_projects_spend(struct req *r);
+void h_projects_ledger(struct req *r);
 
 #endif

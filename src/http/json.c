@@ -39,6 +39,8 @@ static const char *type_name(enum jf_type t)
 		return "an object";
 	case JF_ARRAY:
 		return "an array";
+	case JF_INTS:
+		return "an array of integers";
 	}
 	return "?";
 }
@@ -109,6 +111,27 @@ enum xy_kind json_fields(json_t *obj, const struct jfield *f, int n, const char 
 				if (!json_is_string(item))
 					return wrong(e, name, f[i].type);
 				out[k] = json_string_value(item);
+			}
+			*f[i].count = (int)json_array_size(v);
+			break;
+		}
+		case JF_INTS: {
+			if (!json_is_array(v))
+				return wrong(e, name, f[i].type);
+			if ((int)json_array_size(v) > f[i].max)
+				return xy_fail(e, XY_EINVALID, "too_many_items", name,
+					       "%s holds at most %d items", name, f[i].max);
+			int64_t *out = f[i].out;
+			size_t k;
+			json_t *item;
+			json_array_foreach(v, k, item)
+			{
+				if (!json_is_integer(item))
+					return wrong(e, name, f[i].type);
+				if (json_integer_value(item) <= 0)
+					return xy_fail(e, XY_EINVALID, "invalid_id", name,
+						       "%s holds ids: positive integers", name);
+				out[k] = json_integer_value(item);
 			}
 			*f[i].count = (int)json_array_size(v);
 			break;

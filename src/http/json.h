@@ -22,6 +22,7 @@ enum jf_type {
 	JF_STRS,   /* const char *out[max], int *count */
 	JF_OBJECT, /* json_t ** (borrowed) */
 	JF_ARRAY,  /* json_t ** (borrowed) */
+	JF_INTS,   /* int64_t out[max], int *count: positive integers (ids) */
 };
 
 struct jfield {
@@ -29,8 +30,8 @@ struct jfield {
 	enum jf_type type;
 	bool required;
 	void *out;
-	int max;    /* JF_STRS: capacity of out */
-	int *count; /* JF_STRS: items written */
+	int max;    /* JF_STRS, JF_INTS: capacity of out */
+	int *count; /* JF_STRS, JF_INTS: items written */
 	bool *seen; /* optional: set when the key was present (even if null) */
 };
 

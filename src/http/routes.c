@@ -24,6 +24,19 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/audit", h_audit_list, 0, "audit events" },
 	{ "GET", "/api/v1/audit/verify", h_audit_verify, 0, "verify the audit chain" },
 	{ "GET", "/api/v1/stats", h_stats, 0, "supervision figures" },
+	{ "POST", "/api/v1/funds", h_funds_create, 0, "set up a special fund (admin)" },
+	{ "GET", "/api/v1/funds", h_funds_list, 0, "list special funds" },
+	{ "GET", "/api/v1/funds/{id}", h_funds_get, 0, "one fund with its ledger" },
+	{ "POST", "/api/v1/funds/{id}/allocations", h_funds_allocate, 0,
+	  "allocate a fund to an area or a project" },
+	{ "POST", "/api/v1/projects", h_projects_create, 0, "draft a project from accepted needs" },
+	{ "GET", "/api/v1/projects", h_projects_list, 0, "list projects" },
+	{ "GET", "/api/v1/projects/{id}", h_projects_get, 0, "one project with needs and history" },
+	{ "POST", "/api/v1/projects/{id}/transitions", h_projects_transition, 0, "move a project" },
+	{ "POST", "/api/v1/projects/{id}/expenditures", h_projects_spend, 0,
+	  "record a project's expenditure" },
+	{ "GET", "/api/v1/projects/{id}/ledger", h_projects_ledger, 0,
+	  "a project's allocations and expenditures" },
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -603,6 +603,7 @@ struct move {
 	int64_t id;
 	const struct need_transition_input *in;
 	int to;
+	int64_t project_id; /* set for moves taken by a project decision */
 };
 
 /* Checks the merge target: another open need of the same community. */
@@ -652,7 +653,8 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 	struct need_move m = { .to = (enum need_status)c->to,
 			       .reason = in->reason,
 			       .merged_into = in->merged_into,
-			       .provider_id = in->provider_id };
+			       .provider_id = in->provider_id,
+			       .by_project = c->project_id != 0 };
 	int64_t capacity = 0;
 	char provider_path[AREA_PATH_MAX] = "";
 	struct db_stmt *st;
@@ -736,6 +738,8 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 		json_object_set_new(data, "merged_into", json_integer(merged));
 	if (c->to == NEED_CLAIMED)
 		json_object_set_new(data, "provider_id", json_integer(provider));
+	if (c->project_id)
+		json_object_set_new(data, "project_id", json_integer(c->project_id));
 	k = store_audit_append(db, c->who->user_id, n.area_id, "need.transition", "need", c->id,
 			       data, e);
 	json_decref(data);
@@ -753,6 +757,17 @@ enum xy_kind need_transition(struct store *s, const struct actor *who, int64_t i
 		return xy_fail(e, XY_EINVALID, "invalid_status", "to", "unknown state '%s'",
 			       in->to);
 	return store_tx(s, move_tx, &c, e);
+}
+
+enum xy_kind need_move_by_project(struct db *db, const struct actor *who, int64_t need_id,
+				  enum need_status to, const char *reason, int64_t project_id,
+				  struct xy_err *e)
+{
+	struct need_transition_input in = { .to = need_status_name(to), .reason = reason };
+	struct move c = {
+		.who = who, .id = need_id, .in = &in, .to = (int)to, .project_id = project_id
+	};
+	return move_tx(db, &c, e);
 }
 
 /* ---- stats ----------------------------------------------------------------------------- */

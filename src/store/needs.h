@@ -59,6 +59,13 @@ struct need_transition_input {
 enum xy_kind need_transition(struct store *s, const struct actor *who, int64_t id,
 			     const struct need_transition_input *in, struct xy_err *e);
 
+/* Moves a need as part of a project decision, inside the caller's transaction: approval
+ * (accepted -> in_project), closing (in_project -> fulfilled), cancelling (in_project ->
+ * accepted); with its history row, counts and audit event (which names the project). */
+enum xy_kind need_move_by_project(struct db *db, const struct actor *who, int64_t need_id,
+				  enum need_status to, const char *reason, int64_t project_id,
+				  struct xy_err *e);
+
 /* Needs figures for an area subtree (0 = the actor's scope) and year (0 = all years). */
 enum xy_kind needs_stats(struct store *s, const struct actor *who, int64_t area_id, int year,
 			 json_t **out, struct xy_err *e);

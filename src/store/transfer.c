@@ -29,16 +29,56 @@ const struct transfer_table transfer_tables[] = {
 	{ "need_history",
 	  "id, need_id, from_status, to_status, actor_id, at, reason, provider_id, merged_into",
 	  9 },
+	{ "funds",
+	  "id, area_id, area_path, year, name, amount_fen, allocated_fen, created_by, created_at",
+	  9 },
+	{ "projects",
+	  "id, area_id, area_path, community_id, title, goals, feasibility, budget_fen, fund_id, "
+	  "status, reason, allocated_fen, spent_fen, created_by, created_at, updated_at, stage_at, "
+	  "due_at, approved_at, closed_at",
+	  20 },
+	{ "project_needs", "project_id, need_id", 2 },
+	{ "project_providers", "project_id, provider_id", 2 },
+	{ "project_history", "id, project_id, from_status, to_status, actor_id, at, reason", 7 },
+	/* earmarks come before the project allocations drawn from them: ids grow */
+	{ "fund_allocations",
+	  "id, fund_id, area_id, area_path, project_id, parent_id, amount_fen, used_fen, note, "
+	  "created_by, created_at",
+	  11 },
+	{ "expenditures",
+	  "id, project_id, fund_id, area_path, amount_fen, payee, receipt_no, note, created_by, "
+	  "created_at",
+	  10 },
+	{ "venues", "id, area_id, area_path, name, address, created_by, created_at", 7 },
+	{ "venue_zones", "id, venue_id, name, colour, purpose, capacity", 6 },
+	{ "activities",
+	  "id, project_id, area_id, area_path, title, category, starts_at, ends_at, zone_id, "
+	  "capacity, signups, person_times, created_by, created_at",
+	  14 },
+	{ "bookings",
+	  "id, zone_id, starts_at, ends_at, purpose, activity_id, created_by, created_at", 8 },
+	{ "activity_signups", "activity_id, user_id, created_at", 3 },
+	{ "feedback", "id, project_id, user_id, area_path, rating, score, comment, created_at", 8 },
+	{ "evaluations", "id, project_id, evaluator_id, score, scorecard, report, created_at", 7 },
 	{ "audit_events",
 	  "id, at, actor_id, area_id, area_path, action, entity, entity_id, data, prev_hash, hash",
 	  11 },
 	{ "audit_head", "id, last_id, last_hash", 3 },
 };
 const int transfer_tables_count = (int)(sizeof transfer_tables / sizeof transfer_tables[0]);
+_Static_assert(sizeof transfer_tables / sizeof transfer_tables[0] <=
+		       sizeof((struct transfer_report *)0)->rows / sizeof(int64_t),
+	       "transfer_report.rows holds a count per table");
 
 /* Tables whose identity sequence must follow the copied ids on PostgreSQL. */
-static const char *const identity_tables[] = { "areas", "users", "providers", "needs",
-					       "need_history" };
+static const char *const identity_tables[] = {
+	"areas",        "users",           "providers",
+	"needs",        "need_history",    "funds",
+	"projects",     "project_history", "fund_allocations",
+	"expenditures", "venues",          "venue_zones",
+	"activities",   "bookings",        "feedback",
+	"evaluations",
+};
 
 struct copy {
 	struct db *src;

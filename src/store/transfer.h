@@ -19,7 +19,7 @@ extern const struct transfer_table transfer_tables[];
 extern const int transfer_tables_count;
 
 struct transfer_report {
-	int64_t rows[32]; /* per transfer_tables entry */
+	int64_t rows[48]; /* per transfer_tables entry */
 	int64_t total;
 };
 

@@ -428,6 +428,49 @@ class World:
         return out
 
 
+    def make_fund(self, amount_fen=10_000_000, area=None, year=2026, name="锦江区社区专项资金"):
+        """A special fund (the admin sets it up); returns its id."""
+        st, out, _ = self.admin.post("/api/v1/funds", {
+            "area_id": area or self.areas["district"], "year": year, "name": name,
+            "amount_fen": amount_fen})
+        assert st == 201, (st, out)
+        return out["id"]
+
+    # the path of a project through its machine, with who takes each step
+    PROJECT_STEPS = (("proposed", "worker"), ("approved", "secretary"),
+                     ("in_progress", "worker"), ("evaluating", "worker"))
+
+    def make_project(self, state="draft", fund=None, budget_fen=500_000, needs=None,
+                     area=None, allocate=0, **kw):
+        """A project of 九眼桥社区 made from fresh accepted needs (or `needs`), moved on to
+        `state` (draft, proposed, approved, in_progress or evaluating); `allocate` fen are
+        allocated to it from its fund once it is approved. Returns the project JSON."""
+        if needs is None:
+            needs = [self.need()]
+            self.move("worker", needs[0], "accepted")
+        fund = fund or self.make_fund()
+        body = {"area_id": area or self.areas["jyq"], "title": "七彩空间改造",
+                "need_ids": needs, "goals": "把闲置空间改造成七彩空间",
+                "feasibility": "场地已落实，物业同意", "budget_fen": budget_fen, "fund_id": fund}
+        body.update(kw)
+        st, out, _ = self.c["worker"].post("/api/v1/projects", body)
+        assert st == 201, (st, out)
+        for to, who in self.PROJECT_STEPS:
+            if out["status"] == state:
+                break
+            st, out, _ = self.c[who].post(f"/api/v1/projects/{out['id']}/transitions",
+                                          {"to": to})
+            assert st == 200, (st, out)
+            if to == "approved" and allocate:
+                st, f, _ = self.admin.post(f"/api/v1/funds/{fund}/allocations",
+                                           {"project_id": out["id"], "amount_fen": allocate})
+                assert st == 201, (st, f)
+        assert out["status"] == state, out
+        st, out, _ = self.admin.get(f"/api/v1/projects/{out['id']}")
+        assert st == 200, (st, out)
+        return out
+
+
 class Snapshot:
     """What must not change when a request is refused: the audit chain head and length."""
 

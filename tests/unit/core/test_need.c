@@ -130,6 +130,8 @@ static int documented_edge(int from, int to)
 		{ NEED_CLAIMED, NEED_FULFILLED, ACT_NEED_FULFIL },
 		{ NEED_CLAIMED, NEED_WISH_OPEN, ACT_NEED_CLAIM },
 		{ NEED_FULFILLED, NEED_CONFIRMED, ACT_NEED_CONFIRM },
+		{ NEED_IN_PROJECT, NEED_FULFILLED, ACT_NEED_TRIAGE },
+		{ NEED_IN_PROJECT, NEED_ACCEPTED, ACT_NEED_TRIAGE },
 	};
 	for (size_t i = 0; i < sizeof doc / sizeof *doc; i++)
 		if (doc[i].from == from && doc[i].to == to)
@@ -173,7 +175,7 @@ static void test_edge_sweep_all_pairs(void **state)
 					 need_status_name((enum need_status)to), got, want);
 			edges += got >= 0;
 		}
-	assert_int_equal(edges, 12);
+	assert_int_equal(edges, 14);
 }
 
 static void test_no_self_loops(void **state)
@@ -187,8 +189,7 @@ static void test_closed_states(void **state)
 {
 	(void)state;
 	for (int s = 0; s < NEED_STATUS_COUNT; s++) {
-		bool want = s == NEED_REJECTED || s == NEED_MERGED || s == NEED_CONFIRMED ||
-			    s == NEED_IN_PROJECT;
+		bool want = s == NEED_REJECTED || s == NEED_MERGED || s == NEED_CONFIRMED;
 		assert_int_equal(need_status_closed((enum need_status)s), want);
 		if (want)
 			for (int to = 0; to < NEED_STATUS_COUNT; to++)
@@ -291,6 +292,8 @@ static void test_authorize_sweep_secretary(void **state)
 			n.submitter_id = 0; /* recorded on behalf: staff may confirm */
 			n.channel = CH_VISIT;
 			struct need_move m = move_full((enum need_status)to, 0);
+			if (from == NEED_IN_PROJECT)
+				m.by_project = true; /* out of a project only with the project */
 			struct xy_err e;
 			xy_err_clear(&e);
 			enum xy_kind k = need_authorize(&sec, &n, &m, &e);
@@ -345,6 +348,30 @@ static void test_authorize_in_project_only_from_accepted(void **state)
 		expect_err(need_authorize(&sec, &n, &m, &e), &e, XY_ECONFLICT, "illegal_transition",
 			   "to");
 	}
+}
+
+/* Out of in_project only with the project: closing (fulfilled) or cancelling (accepted). */
+static void test_authorize_out_of_project_needs_project(void **state)
+{
+	(void)state;
+	struct actor sec = actor_one(UID_SECRETARY, ROLE_SECRETARY, COMM_A);
+	struct need_facts n = facts(NEED_IN_PROJECT);
+	struct xy_err e;
+	for (int to = 0; to < NEED_STATUS_COUNT; to++) {
+		struct need_move m = move_full((enum need_status)to, 0);
+		m.by_project = false;
+		expect_err(need_authorize(&sec, &n, &m, &e), &e, XY_ECONFLICT, "illegal_transition",
+			   "to");
+	}
+	struct need_move m = move_to(NEED_FULFILLED);
+	m.by_project = true;
+	assert_int_equal(need_authorize(&sec, &n, &m, &e), XY_OK);
+	m = move_to(NEED_ACCEPTED);
+	m.by_project = true;
+	assert_int_equal(need_authorize(&sec, &n, &m, &e), XY_OK);
+	m = move_to(NEED_CONFIRMED);
+	m.by_project = true;
+	expect_err(need_authorize(&sec, &n, &m, &e), &e, XY_ECONFLICT, "illegal_transition", "to");
 }
 
 static void test_authorize_by_project_keeps_role_check(void **state)
@@ -807,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_authorize_illegal_names_states),
 		cmocka_unit_test(test_authorize_in_project_needs_project),
 		cmocka_unit_test(test_authorize_in_project_only_from_accepted),
+		cmocka_unit_test(test_authorize_out_of_project_needs_project),
 		cmocka_unit_test(test_authorize_by_project_keeps_role_check),
 		cmocka_unit_test(test_authorize_null_err_ok),
 		cmocka_unit_test(test_authorize_worker_triages),

@@ -152,6 +152,19 @@ static void test_role_may_exact_sets(void **state)
 				 r == ROLE_ADMIN || r == ROLE_SECRETARY || r == ROLE_WORKER);
 		assert_int_equal(role_may(ro, ACT_NEED_RECORD),
 				 r == ROLE_SECRETARY || r == ROLE_WORKER);
+		assert_true(role_may(ro, ACT_PROJECT_READ));
+		assert_int_equal(role_may(ro, ACT_PROJECT_DRAFT),
+				 r == ROLE_SECRETARY || r == ROLE_WORKER);
+		assert_int_equal(role_may(ro, ACT_PROJECT_DECIDE), r == ROLE_SECRETARY);
+		assert_int_equal(role_may(ro, ACT_FUND_CREATE), r == ROLE_ADMIN);
+		assert_int_equal(role_may(ro, ACT_FUND_ALLOCATE),
+				 r == ROLE_ADMIN || r == ROLE_SECRETARY);
+		assert_int_equal(role_may(ro, ACT_SPEND), r == ROLE_SECRETARY || r == ROLE_WORKER);
+		assert_int_equal(role_may(ro, ACT_FUND_READ),
+				 r != ROLE_PROVIDER && r != ROLE_VOLUNTEER && r != ROLE_RESIDENT);
+		assert_int_equal(role_may(ro, ACT_ACTIVITY_JOIN), r == ROLE_RESIDENT);
+		assert_int_equal(role_may(ro, ACT_FEEDBACK), r == ROLE_RESIDENT);
+		assert_int_equal(role_may(ro, ACT_EVALUATE), r == ROLE_EVALUATOR);
 	}
 }
 
