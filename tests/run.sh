@@ -78,6 +78,8 @@ for t in $(find "$build/tests" -type f -perm -u+x 2>/dev/null | sort); do
 	fi
 	echo "  $(basename "$t"): $ok passed, $bad failed"
 done
+# CLI scripts that need no server (tests/cli/*.sh BUILD): one test each
+for t in tests/cli/*.sh; do if out=$(sh "$t" "$build" 2>&1); then pass=$((pass + 1)); echo "  cli/$(basename "$t"): ok"; else fail=$((fail + 1)); printf '%s\n' "$out" | grep -v '^ok ' | sed "s|^|  cli/$(basename "$t"): |"; fi; done
 
 # api BACKEND LABEL: the API suite with servers on BACKEND; adds its counts.
 api() {

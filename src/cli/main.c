@@ -17,6 +17,7 @@ static const struct {
 	{ "backup", cmd_backup, "copy a live SQLite database safely (online backup)" },
 	{ "routes", cmd_routes, "list the HTTP routes the server registers" },
 	{ "migrate-store", cmd_migrate_store, "copy a SQLite installation into PostgreSQL" },
+	{ "match", cmd_match, "match needs to providers: the optimal assignment" },
 };
 
 static void usage(FILE *f)
