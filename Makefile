@@ -34,6 +34,12 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Fuzz targets (fuzz/fuzz_NAME.c, libFuzzer style) replay their committed corpus
+# fuzz/corpus/NAME/ as $(BUILD)/tests/fuzz/NAME (main in fuzz/replay.c), so that they run with
+# the unit tests. A target may use the CLI's parsers (FUZZ_CLI) besides the library.
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/%)
+FUZZ_CLI := $(BUILD)/src/cli/match_instance.o
 
 DB       ?= var/xinyuan.db
 LISTEN   ?= 127.0.0.1:8080
@@ -67,6 +73,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxinyuan.a
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libxinyuan.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
+$(BUILD)/tests/fuzz/%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_CLI) $(BUILD)/libxinyuan.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -DFUZZ_CORPUS='"fuzz/corpus/$*"' -o $@ $< \
+		fuzz/replay.c $(FUZZ_CLI) $(BUILD)/libxinyuan.a $(LDFLAGS) $(LDLIBS)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -86,7 +98,7 @@ run: deps
 	@if [ ! -f $(DB) ]; then ./build/xinyuan demo --db $(DB); fi
 	./build/xinyuan serve --db $(DB) --listen $(LISTEN) $(if $(wildcard web/dist),--web web/dist)
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(FUZZ_BIN)
 
 # Every test: unit tests (cmocka) and API tests against the real binary, all under ASan+UBSan.
 test: deps
