@@ -75,6 +75,12 @@ bool area_path_same_community(const char *a, const char *b)
 	       area_path_prefix(b, AREA_DEPTH_COMMUNITY, cb, sizeof cb) == 0 && strcmp(ca, cb) == 0;
 }
 
+bool area_provider_serves(const char *provider_path, const char *path)
+{
+	return area_path_within(provider_path, path) ||
+	       area_path_same_community(provider_path, path);
+}
+
 int area_path_prefix(const char *path, int depth, char *out, size_t n)
 {
 	const char *p = path;

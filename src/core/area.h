@@ -54,6 +54,10 @@ int64_t area_path_id_at(const char *path, int depth);
 /* true when both paths lie inside one community (both at community depth or below). */
 bool area_path_same_community(const char *a, const char *b);
 
+/* Does a provider registered at provider_path serve a record (a need, a project) at path? It
+ * does when it is registered at that area or above it, or anywhere in the same community. */
+bool area_provider_serves(const char *provider_path, const char *path);
+
 /* Copies the first depth components of path into out ("/1/4/9/", 2 -> "/1/4/"); -1 if the path
  * is shallower. */
 int area_path_prefix(const char *path, int depth, char *out, size_t n);

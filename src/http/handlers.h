@@ -44,5 +44,7 @@ void h_projects_get(struct req *r);
 void h_projects_transition(struct req *r);
 void h_projects_spend(struct req *r);
 void h_projects_ledger(struct req *r);
+void h_match(struct req *r);
+void h_needs_candidates(struct req *r);
 
 #endif

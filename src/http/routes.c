@@ -37,6 +37,9 @@ const struct route routes[] = {
 	  "record a project's expenditure" },
 	{ "GET", "/api/v1/projects/{id}/ledger", h_projects_ledger, 0,
 	  "a project's allocations and expenditures" },
+	{ "POST", "/api/v1/match", h_match, 0, "the matching engine's suggestion for an area" },
+	{ "GET", "/api/v1/needs/{id}/candidates", h_needs_candidates, 0,
+	  "the best providers for one need, with reasons" },
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -60,6 +60,9 @@ enum xy_kind area_scope(struct db *db, const struct actor *who, enum action act,
 		enum xy_kind k = area_load(db, area_id, "area_id", &a, e);
 		if (k)
 			return k;
+		if (!actor_may(who, act, a.path) && !actor_grant_any(who, act))
+			return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL,
+				       "your role may not see this");
 		if (!actor_may(who, act, a.path))
 			return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", "area_id",
 				       "area %lld is outside your area", (long long)area_id);

@@ -631,14 +631,6 @@ static enum xy_kind merge_check(struct db *db, const struct facts *n, int64_t id
 	return XY_OK;
 }
 
-/* A provider serves a need when it is registered at the need's area or above it, or anywhere
- * in the need's community. */
-static bool provider_serves(const char *provider_path, const char *need_path)
-{
-	return area_path_within(provider_path, need_path) ||
-	       area_path_same_community(provider_path, need_path);
-}
-
 static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 {
 	struct move *c = arg;
@@ -680,7 +672,7 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 		return k;
 	if (c->to == NEED_MERGED && (k = merge_check(db, &n, c->id, in->merged_into, e)))
 		return k;
-	if (c->to == NEED_CLAIMED && !provider_serves(provider_path, n.path))
+	if (c->to == NEED_CLAIMED && !area_provider_serves(provider_path, n.path))
 		return xy_fail(e, XY_ECONFLICT, "provider_out_of_area", "provider_id",
 			       "provider %lld does not serve this need's area",
 			       (long long)in->provider_id);

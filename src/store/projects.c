@@ -161,8 +161,7 @@ static enum xy_kind providers_check(struct db *db, const struct project_input *i
 			return db_fail(db, DB_FAIL, e);
 		db_bind_i64(st, 1, in->provider_ids[i]);
 		int rc = db_step(st);
-		bool serves = rc == DB_ROW && (area_path_within(db_col_text(st, 0), path) ||
-					       area_path_same_community(db_col_text(st, 0), path));
+		bool serves = rc == DB_ROW && area_provider_serves(db_col_text(st, 0), path);
 		db_reset(st);
 		if (rc == DB_DONE)
 			return xy_fail(e, XY_EINVALID, "provider_not_found", "provider_ids",

@@ -301,6 +301,23 @@ static void test_prefix_depth_consistent(void **state)
 	assert_string_equal(prev, p);
 }
 
+/* A provider serves its own area and below, and the whole community it is registered in. */
+static void test_provider_serves(void **state)
+{
+	(void)state;
+	const char *street = "/1/2/3/4/", *comm = "/1/2/3/4/5/", *ca = "/1/2/3/4/5/6/",
+		   *cb = "/1/2/3/4/5/7/", *other = "/1/2/3/4/8/", *oc = "/1/2/3/4/8/9/";
+	assert_true(area_provider_serves(street, ca));    /* from above */
+	assert_true(area_provider_serves(comm, ca));      /* from its community */
+	assert_true(area_provider_serves(ca, ca));        /* its own compound */
+	assert_true(area_provider_serves(ca, cb));        /* a neighbouring compound */
+	assert_true(area_provider_serves(ca, comm));      /* the community itself */
+	assert_false(area_provider_serves(ca, oc));       /* another community's compound */
+	assert_false(area_provider_serves(other, ca));    /* another community */
+	assert_false(area_provider_serves(comm, street)); /* not upwards beyond the community */
+	assert_false(area_provider_serves(oc, street));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_too_shallow),
 		cmocka_unit_test(test_prefix_buffer),
 		cmocka_unit_test(test_prefix_depth_consistent),
+		cmocka_unit_test(test_provider_serves),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
