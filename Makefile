@@ -23,7 +23,7 @@ CFLAGS   ?=
 CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g $(WARN) $(SANFLAGS) \
             -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(PKG_LIBS) -lpthread -lm
+LDLIBS   += $(PKG_LIBS) -lgmp -lpthread -lm
 
 LIB_SRC  := $(wildcard src/core/*.c src/store/*.c src/engine/*.c src/http/*.c src/report/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
