@@ -1,5 +1,6 @@
 #include "core/timefmt.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +95,88 @@ void time_iso(int64_t t, char *out, size_t n)
 	p = digits(p, a / 60 % 60, 2);
 	*p = '\0';
 	memcpy(out, buf, (size_t)(p - buf) + 1);
+}
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Reads exactly n decimal digits at *p into *v and advances *p; -1 when they are not there. */
+static int take(const char **p, int n, int *v)
+{
+	int x = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		if (c < '0' || c > '9')
+			return -1;
+		x = x * 10 + (c - '0');
+	}
+	*p += n;
+	*v = x;
+	return 0;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+int time_parse_iso(const char *s, int64_t *out)
+{
+	if (!s)
+		return -1;
+	const char *p = s;
+	int y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign = 1;
+	if (take(&p, 4, &y) || *p++ != '-' || take(&p, 2, &mo) || *p++ != '-' || take(&p, 2, &d) ||
+	    (*p != 'T' && *p != 't'))
+		return -1;
+	p++;
+	if (take(&p, 2, &h) || *p++ != ':' || take(&p, 2, &mi))
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (take(&p, 2, &sec))
+			return -1;
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return -1;
+			for (int n = 0; *p >= '0' && *p <= '9'; p++)
+				if (++n > 9)
+					return -1;
+		}
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (take(&p, 2, &oh))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (take(&p, 2, &om))
+				return -1;
+		} else if (*p >= '0' && *p <= '9' && take(&p, 2, &om)) {
+			return -1;
+		}
+	} else {
+		return -1;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 ||
+	    mi > 59 || sec > 59 || oh > 23 || om > 59)
+		return -1;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	       sign * (oh * 3600 + om * 60);
+	return 0;
 }
 
 int time_year_bounds(int y, int64_t *start, int64_t *end)

@@ -16,6 +16,12 @@ void time_set_override(int64_t t);
 /* Writes e.g. "2026-11-29T10:04:05+08:00" into out (at least 32 bytes). */
 void time_iso(int64_t t, char *out, size_t n);
 
+/* Parses an ISO 8601 / RFC 3339 time that carries its offset: "2026-12-01T09:30:00+08:00",
+ * "2026-12-01T01:30Z", "2026-12-01T09:30:00.250+0800" (seconds optional, a fraction is
+ * dropped, 'Z' or +hh:mm / +hhmm / +hh; years 0000..9999). A time without an offset is
+ * ambiguous and refused. Returns 0 and the Unix time in *out, or -1 (out untouched). */
+int time_parse_iso(const char *s, int64_t *out);
+
 /* [start, end) of calendar year y in local time; returns -1 for years outside 1970..9999. */
 int time_year_bounds(int y, int64_t *start, int64_t *end);
 

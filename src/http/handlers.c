@@ -42,6 +42,36 @@ bool handler_body(struct req *r, json_t **root, const struct jfield *f, int n)
 	return true;
 }
 
+void handler_reply(struct req *r, enum xy_kind k, int status, json_t *out, const struct xy_err *e)
+{
+	if (k)
+		reply_error(r, e);
+	else
+		reply_json(r, status, out);
+}
+
+bool handler_no_body(struct req *r)
+{
+	json_t *root;
+	if (!r->body_len)
+		return true;
+	if (!handler_body(r, &root, NULL, 0))
+		return false;
+	json_decref(root);
+	return true;
+}
+
+void handler_list_of(struct req *r, handler_list_fn fn)
+{
+	struct page pg;
+	struct xy_err e = { 0 };
+	json_t *out = NULL;
+	enum xy_kind k = handler_page(r, &pg, &e);
+	if (!k)
+		k = fn(handler_store(r), &r->actor, r->ids[0], &pg, &out, &e);
+	handler_reply(r, k, 200, out, &e);
+}
+
 void h_health(struct req *r)
 {
 	reply_json(r, 200, json_pack("{s:b, s:s}", "ok", 1, "version", XY_VERSION));

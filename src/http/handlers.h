@@ -13,6 +13,15 @@ enum xy_kind handler_page(struct req *r, struct page *pg, struct xy_err *e);
 bool handler_body(struct req *r, json_t **root, const struct jfield *f, int n);
 /* The store of the server behind r. */
 struct store *handler_store(struct req *r);
+/* Answers with out (stolen) and status when k is XY_OK, else with the error e. */
+void handler_reply(struct req *r, enum xy_kind k, int status, json_t *out, const struct xy_err *e);
+/* Accepts an empty body or an empty JSON object (actions that take no input); replies on
+ * error. */
+bool handler_no_body(struct req *r);
+/* A list of the record named by the path's id, paged by the query. */
+typedef enum xy_kind (*handler_list_fn)(struct store *s, const struct actor *who, int64_t id,
+					const struct page *pg, json_t **out, struct xy_err *e);
+void handler_list_of(struct req *r, handler_list_fn fn);
 
 void h_health(struct req *r);
 void h_session_create(struct req *r);
@@ -46,5 +55,20 @@ void h_projects_spend(struct req *r);
 void h_projects_ledger(struct req *r);
 void h_match(struct req *r);
 void h_needs_candidates(struct req *r);
+void h_venues_create(struct req *r);
+void h_venues_list(struct req *r);
+void h_venues_get(struct req *r);
+void h_zones_create(struct req *r);
+void h_zones_book(struct req *r);
+void h_zones_bookings(struct req *r);
+void h_activities_create(struct req *r);
+void h_activities_list(struct req *r);
+void h_activities_get(struct req *r);
+void h_activities_signup(struct req *r);
+void h_activities_attendance(struct req *r);
+void h_feedback_create(struct req *r);
+void h_feedback_list(struct req *r);
+void h_evaluation_create(struct req *r);
+void h_evaluations_list(struct req *r);
 
 #endif

@@ -76,6 +76,17 @@ enum xy_kind area_scope(struct db *db, const struct actor *who, enum action act,
 	return XY_OK;
 }
 
+enum xy_kind area_allow(const struct actor *who, enum action act, const char *path,
+			const char *forbidden, struct xy_err *e)
+{
+	if (actor_may(who, act, path))
+		return XY_OK;
+	if (actor_grant_any(who, act))
+		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL,
+			       "this record is outside your area");
+	return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL, "%s", forbidden);
+}
+
 enum xy_kind areas_list(struct store *s, json_t **out, struct xy_err *e)
 {
 	struct db *db = store_conn(s, e);

@@ -29,6 +29,12 @@ enum xy_kind area_ancestor(struct db *db, const struct area_row *a, int kind, st
 enum xy_kind area_scope(struct db *db, const struct actor *who, enum action act, int64_t area_id,
 			char path[AREA_PATH_MAX], struct xy_err *e);
 
+/* XY_OK when some grant of the actor allows act at path (a record's area). Otherwise 403:
+ * out_of_scope when the actor may take act elsewhere (the record lies outside their area),
+ * forbidden with the message `forbidden` when no role of theirs may take it at all. */
+enum xy_kind area_allow(const struct actor *who, enum action act, const char *path,
+			const char *forbidden, struct xy_err *e);
+
 /* {items:[{id, name, kind, parent_id}], total}. Areas are public. */
 enum xy_kind areas_list(struct store *s, json_t **out, struct xy_err *e);
 

@@ -15,6 +15,9 @@ static const struct {
 } pg_overrides[] = {
 	/* several instances append to one chain: the head row is the lock that orders them */
 	{ STMT_AUDIT_HEAD, "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE" },
+	/* bookings of a zone queue behind its row lock, so an overlap check sees every
+	 * booking committed before it */
+	{ STMT_ZONE_LOCK, "SELECT id FROM venue_zones WHERE id = $1 FOR UPDATE" },
 };
 
 const char *catalog_sql(enum stmt_id id, int dialect)
