@@ -24,6 +24,13 @@
  * which keeps every reduced cost >= 0, and the path is flipped. The assignment is then optimal
  * for the needs inserted so far (a successive-shortest-path step of the min-cost flow
  * source -> needs -> providers -> sink with a free source -> sink bypass).
+ *
+ * What keeps it fast: rows sorted by score, so that a search stops reading a row as soon as
+ * no later edge can beat the best exit (v >= 0 bounds every reduced cost from below); a new
+ * need whose best provider has room is served without a search; the search stops at the
+ * first exit it cannot improve on and touches only what it reached; needs are stored and
+ * inserted grouped by their best provider, so that consecutive searches stay in one warm part
+ * of memory; the rows of the needs a full provider serves are fetched together.
  */
 
 /* malloc of n elements of size bytes, NULL on overflow or when memory runs out. */
@@ -90,8 +97,12 @@ static int32_t idmap_find(const struct idmap *m, int64_t id)
 	return lo < m->n && m->ids[lo] == id ? lo : -1;
 }
 
-#define ADJ_COL(a) ((int32_t)((a) >> 32))
-#define ADJ_W(a)   ((int32_t)(uint32_t)(a))
+/* An edge of a row: (INT32_MAX - score) << 32 | provider rank, so that a row sorted in
+ * ascending order runs from the highest score down (ties by provider rank). Scores are within
+ * ±MATCH_SCORE_MAX, so INT32_MAX - score fits in 32 unsigned bits. */
+#define ADJ_PACK(q, w) ((uint64_t)(uint32_t)(INT32_MAX - (int64_t)(w)) << 32 | (uint32_t)(q))
+#define ADJ_COL(a)     ((int32_t)(uint32_t)(a))
+#define ADJ_W(a)       ((int32_t)(INT32_MAX - (int64_t)((a) >> 32)))
 
 /* ---- the solver state ----------------------------------------------------------------------- */
 
@@ -99,8 +110,7 @@ struct solver {
 	int32_t n, p; /* needs, providers (ranked by id) */
 	int64_t *need_id, *prov_id;
 	int32_t *cap; /* effective capacity, <= n */
-	/* the edges of need i: adj[row[i] .. row[i+1]), each (provider rank << 32 | score),
-	 * ascending by provider rank */
+	/* the edges of need i: adj[row[i] .. row[i+1]) (ADJ_PACK), highest score first */
 	int32_t *row;
 	uint64_t *adj;
 	int32_t *inv; /* need rank -> internal index (the order of the rows) */
@@ -263,7 +273,10 @@ static void insert_need(struct solver *s, int32_t i)
 	int64_t ui = 0;
 	int32_t first_best = -1;
 	for (int32_t e = s->row[i]; e < s->row[i + 1]; e++) {
-		int64_t gain = ADJ_W(s->adj[e]) - s->v[ADJ_COL(s->adj[e])];
+		int32_t w = ADJ_W(s->adj[e]);
+		if (w <= ui)
+			break; /* v >= 0: no later edge gains more than its score */
+		int64_t gain = w - s->v[ADJ_COL(s->adj[e])];
 		if (gain > ui) {
 			ui = gain;
 			first_best = e;
@@ -286,11 +299,15 @@ static void insert_need(struct solver *s, int32_t i)
 		int32_t x = heap_pop(s);
 		int64_t dx = s->dist[x];
 		if (x < n) {
+			int64_t base = dx + s->u[x];
 			for (int32_t e = s->row[x]; e < s->row[x + 1]; e++) {
+				int32_t w = ADJ_W(s->adj[e]);
+				if (base - w >= best)
+					break; /* v >= 0: this and every later edge end past best */
 				int32_t q = ADJ_COL(s->adj[e]);
 				if (q == s->match[x])
 					continue;
-				int64_t d = dx + s->u[x] + s->v[q] - ADJ_W(s->adj[e]);
+				int64_t d = base + s->v[q] - w;
 				if (!relax(s, n + q, d))
 					continue;
 				s->pred_need[q] = x;
@@ -421,7 +438,8 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorts the edges of one need by provider rank: rows are short, long ones go to qsort. */
+/* Sorts the edges of one need (ADJ_PACK: highest score first, then provider rank); rows are
+ * short, long ones go to qsort. */
 static void sort_row(uint64_t *adj, int32_t len)
 {
 	if (len > 16) {
@@ -529,32 +547,42 @@ static enum xy_kind lay_out(struct solver *s, const struct match_instance *in, s
 	/* row[k] is the start of row k; filling advances it to the end, then shift back */
 	for (size_t x = 0; x < in->nedges; x++) {
 		int32_t k = s->inv[l->ends[2 * x]];
-		s->adj[s->row[k]++] =
-			(uint64_t)l->ends[2 * x + 1] << 32 | (uint32_t)in->edges[x].score;
+		s->adj[s->row[k]++] = ADJ_PACK(l->ends[2 * x + 1], in->edges[x].score);
 	}
 	for (int32_t k = n; k > 0; k--)
 		s->row[k] = s->row[k - 1];
 	s->row[0] = 0;
 
+	/* seen[q] = the last row with an edge to q: a second one in the same row is a duplicate */
+	int32_t *seen = alloc_n((size_t)s->p, sizeof *seen);
+	if (!seen)
+		return oom(e);
+	for (int32_t q = 0; q < s->p; q++)
+		seen[q] = -1;
 	int32_t kept = 0;
-	for (int32_t k = 0; k < n; k++) {
+	enum xy_kind kind = XY_OK;
+	for (int32_t k = 0; k < n && !kind; k++) {
 		int32_t a = s->row[k], b = s->row[k + 1];
 		sort_row(s->adj + a, b - a);
 		s->row[k] = kept;
 		for (int32_t x = a; x < b; x++) {
 			int32_t q = ADJ_COL(s->adj[x]);
-			if (x > a && q == ADJ_COL(s->adj[x - 1]))
-				return xy_fail(
+			if (seen[q] == k) {
+				kind = xy_fail(
 					e, XY_EINVALID, "duplicate_edge", "edges",
 					"need %lld and provider %lld have more than one edge",
 					(long long)s->need_id[(uint32_t)l->key[k]],
 					(long long)s->prov_id[q]);
+				break;
+			}
+			seen[q] = k;
 			if (ADJ_W(s->adj[x]) > 0 && s->cap[q] > 0)
 				s->adj[kept++] = s->adj[x];
 		}
 	}
 	s->row[n] = kept;
-	return XY_OK;
+	free(seen);
+	return kind;
 }
 
 static enum xy_kind build_rows(struct solver *s, const struct match_instance *in, struct xy_err *e)
@@ -627,31 +655,6 @@ static enum xy_kind solver_alloc(struct solver *s, struct xy_err *e)
 	return XY_OK;
 }
 
-/* The order of insertion (internal indices): needs with edges by their best score, highest
- * first, then id. Good needs first means fewer later reassignments; any order gives an
- * optimum. */
-static uint64_t *insertion_order(const struct solver *s, int32_t *count)
-{
-	uint64_t *key = alloc_n((size_t)s->n, sizeof *key);
-	if (!key)
-		return NULL;
-	int32_t m = 0;
-	for (int32_t i = 0; i < s->n; i++) {
-		int32_t k = s->inv[i];
-		uint32_t top = 0;
-		for (int32_t e = s->row[k]; e < s->row[k + 1]; e++)
-			if ((uint32_t)ADJ_W(s->adj[e]) > top)
-				top = (uint32_t)ADJ_W(s->adj[e]);
-		if (top > 0)
-			key[m++] = (uint64_t)(UINT32_MAX - top) << 32 | (uint32_t)i;
-	}
-	qsort(key, (size_t)m, sizeof *key, cmp_u64);
-	for (int32_t x = 0; x < m; x++)
-		key[x] = (uint64_t)s->inv[(uint32_t)key[x]];
-	*count = m;
-	return key;
-}
-
 enum xy_kind match_solve(const struct match_instance *in, struct match_result *out,
 			 struct xy_err *e)
 {
@@ -663,15 +666,11 @@ enum xy_kind match_solve(const struct match_instance *in, struct match_result *o
 	memset(&s, 0, sizeof s);
 	if ((k = rank_nodes(&s, in, e)) || (k = build_rows(&s, in, e)) || (k = solver_alloc(&s, e)))
 		goto done;
-	int32_t m;
-	uint64_t *order = insertion_order(&s, &m);
-	if (!order) {
-		k = oom(e);
-		goto done;
-	}
-	for (int32_t x = 0; x < m; x++)
-		insert_need(&s, (int32_t)(uint32_t)order[x]);
-	free(order);
+	/* in the internal order: the needs sharing a best provider one after the other, so that
+	 * consecutive searches work on the same part of the graph, warm in the cache (any order
+	 * gives an optimum) */
+	for (int32_t x = 0; x < s.n; x++)
+		insert_need(&s, x);
 
 	size_t npairs = 0;
 	for (int32_t x = 0; x < s.n; x++)

@@ -12,11 +12,12 @@
  * optimal for the needs inserted so far.
  *
  * Determinism: the answer is a function of the instance as a set; the order of its arrays does
- * not matter. Needs and providers are ranked by id and each need's edges by provider id;
- * needs are inserted by their best score (highest first, then lowest id); equally short paths
- * are told apart by a fixed order of the nodes derived from those ranks; a path of zero gain
- * is not taken. Where several assignments reach the optimum, the one returned is fixed by
- * these rules (the same every time, on every machine) but not otherwise specified.
+ * not matter. Needs and providers are ranked by id; each need's edges are ordered by score
+ * (highest first) and provider id; needs are inserted grouped by their best provider (the
+ * provider of their highest score, lowest id among equals), groups in provider id order and
+ * needs by id within a group; equally short paths are told apart by that node order; a path
+ * of zero gain is not taken. Where several assignments reach the optimum, the one returned is
+ * fixed by these rules (the same every time, on every machine) but not otherwise specified.
  *
  * No I/O. Memory grows with the counts: at its peak match_solve holds 16 bytes per edge and
  * about 100 per node besides the caller's arrays. Input errors (negative capacity, duplicate
