@@ -562,8 +562,12 @@ int server_start(struct server *s, struct store *st, const struct server_config 
 			cfg->listen);
 		return -1;
 	}
+	/* poll(), not epoll: with epoll, MHD_quiesce_daemon() (graceful stop) races the worker
+	 * threads over removing the listen socket from their epoll sets and MHD aborts the process
+	 * ("Failed to remove listen FD from epoll set"), an open defect of libmicrohttpd 0.9.x.
+	 * Each worker holds at most max_conns / threads connections, where poll() is as fast. */
 	s->mhd = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
 		s->cfg.max_conns, MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s,
