@@ -112,6 +112,7 @@ valgrind: all
 
 bench: deps all
 	sh bench/http.sh
+	sh bench/match/run.sh
 
 clean:
 	rm -rf build
