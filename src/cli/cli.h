@@ -16,6 +16,8 @@ int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_migrate_store(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_pb(int argc, char **argv);
+int cmd_allocate(int argc, char **argv);
 
 /* One "--name value" or "--flag" option. */
 struct opt {

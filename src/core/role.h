@@ -54,6 +54,8 @@ enum action {
 	ACT_ACTIVITY_JOIN,  /* sign up for an activity */
 	ACT_FEEDBACK,       /* rate a project one benefited from */
 	ACT_EVALUATE,       /* file a third-party evaluation */
+	ACT_PB_MANAGE,      /* open and close participatory-budgeting rounds */
+	ACT_PB_VOTE,        /* cast a ballot in a round of the area one lives in */
 	ACT_COUNT
 };
 

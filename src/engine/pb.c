@@ -9,12 +9,12 @@ typedef unsigned __int128 u128;
 
 #define NONE UINT32_MAX
 
-/* Fraction bits of the integer floors that filter comparisons: budgets and prices are below
- * 2^52 units, so floor(x · 2^48) fits in 100 bits, and times a weight below 2^20 in 120. Ranks
- * per unit of cost utility are at most 1 and get 100 bits. */
-#define KB       48
-#define KR_COST  100
-#define KR_OTHER 60
+/* Fraction bits of the integer bounds that decide comparisons: budgets and prices are below
+ * 2^52 units, so x · 2^48 fits in 100 bits, times a weight below 2^20 in 120, and the budgets
+ * of all voters (at most 2^26) together in 126. Ranks per unit of cost utility are at most 1
+ * and get 70 bits. */
+#define KB      48
+#define KR_COST 70
 
 /* ---- rule names ------------------------------------------------------------------------------ */
 
@@ -392,14 +392,6 @@ static i128 q_floor(const mpq_t q, int k, mpz_t tmp)
 	return z_get_i128(tmp);
 }
 
-/* A rational with its floor at a fixed scale: comparisons look at the floors first. */
-static int fq_cmp(i128 fa, const mpq_t a, i128 fb, const mpq_t b)
-{
-	if (fa != fb)
-		return fa < fb ? -1 : 1;
-	return mpq_cmp(a, b);
-}
-
 static char *q_str(const mpq_t q)
 {
 	return mpq_get_str(NULL, 10, q);
@@ -426,42 +418,137 @@ static char *q_dup(const mpq_t q, int64_t *floor_out, mpz_t tmp)
 }
 
 /* ---- the Method of Equal Shares ---------------------------------------------------------------
- */
+ *
+ * Voters with equal budgets share a class; paying for a project moves each supporting class to
+ * a new one (or to class 0, the empty budget), and classes never change once made. A class
+ * knows its budget b by integer bounds lo <= b·2^KB <= hi; its exact value (its parent's less
+ * the payment's rho times its weight) is worked out in GMP rationals only when bounds cannot
+ * settle a comparison. A price rho = (cost - what the poor supporters have) / rich weight is
+ * bounded the same way; it is exact in integers when no supporter is poor (cost / weight).
+ * Every decision is therefore exact, and the usual run touches no rational at all. */
 
-/* Voters with equal budgets share a class; paying for a project moves each supporting class to a
- * new one (or to class 0, the empty budget). Classes never change once made. */
 struct mes_cls {
-	mpq_t b;
-	i128 fl; /* floor(b · 2^KB) */
+	i128 lo, hi;
+	i128 slo, shi;        /* bounds on d b / d t · 2^KB (see mes_limit) */
+	uint32_t parent, pay; /* NONE for the root and the empty class */
+	int64_t w;            /* the weight it paid for */
+	uint32_t ex;          /* exact budget in the pool, or NONE */
+};
+
+/* A payment: rho = (cost - the budgets of the poor supporters) / rich weight. */
+struct mes_payrec {
+	int64_t cost;
+	i128 rich;
+	size_t poor0, npoor; /* its poor (class, count) pairs in m->poor */
+	uint32_t ex;         /* exact rho in the pool, or NONE */
+	i128 rslo, rshi;     /* bounds on d rho / d t · 2^KB */
+};
+
+struct mes_poor {
+	uint32_t k;
+	int64_t cnt;
 };
 
 /* Supporters of one project grouped by (class, weight). */
 struct mes_ent {
-	uint32_t k, next, newk;
+	uint32_t k, next;
 	int poor;
 	int64_t w, cnt;
 };
 
+/* A candidate's price: bounds on rho·2^KB and on its rank (rho per unit of utility) ·2^kr;
+ * exactly num/den when no supporter was poor; exactly in the pool after an exact pricing. */
+struct mes_price {
+	i128 rlo, rhi, klo, khi, num, den, rich;
+	i128 rslo, rshi, kslo, kshi; /* slopes in t of rho and of the rank */
+	bool simple, exact;
+	uint32_t qrank, qrho;
+	uint32_t round; /* the round it was computed in */
+};
+
+#define QCHUNK 1024
+
 struct mes {
 	const struct pbx *x;
 	enum pb_utility util;
-	int kr; /* fraction bits of the rank floors */
+	int kr; /* fraction bits of the rank bounds */
 	struct mes_cls *cls;
-	size_t ncls, ninit, capcls;
+	size_t ncls, capcls;
 	uint32_t *stamp, *head, gen;
 	uint32_t *vcls; /* per voter */
 	struct mes_ent *ent;
 	size_t nent;
 	uint32_t *ent_of; /* per supporter position of the gathered project */
+	int64_t empty;    /* supporters with nothing left, of the gathered project */
+	struct mes_payrec *pays;
+	size_t npays, cappays;
+	struct mes_poor *poor;
+	size_t npoor, cappoor;
 	bool *alive;
-	uint32_t *order; /* candidates by rank, then id */
+	bool *fresh;     /* per project: its price is that of the current budgets */
+	uint32_t *order; /* candidates by rank lower bound */
 	size_t norder;
-	mpq_t *rank;   /* per project: price per unit of utility (a lower bound until fresh) */
-	i128 *flrank;  /* floor(rank · 2^kr) */
-	int64_t empty; /* supporters with nothing left, of the gathered project */
-	mpq_t rho, poor_sum, t1, t2;
+	struct mes_price *price; /* per project */
+	uint32_t round;
+	mpq_t **qchunk; /* the pool of exact values, in chunks that never move */
+	size_t nq, qinit, nchunks;
+	mpq_t rho, psum, t1, t2, tm;
 	mpz_t z;
+	/* Add1 skips runs that cannot differ: with param set, every decision of a run lowers tsafe
+	 * to the largest raise t of every voter's budget (in amount units) under which it stands */
+	bool param;
+	i128 tsafe;
 };
+
+static mpq_ptr qp(const struct mes *m, uint32_t i)
+{
+	return m->qchunk[i / QCHUNK][i % QCHUNK];
+}
+
+static uint32_t q_new(struct mes *m)
+{
+	if (m->nq == m->qinit) {
+		if (m->qinit % QCHUNK == 0) {
+			m->qchunk = xy_realloc(m->qchunk, (m->nchunks + 1) * sizeof *m->qchunk);
+			m->qchunk[m->nchunks++] = xy_malloc(QCHUNK * sizeof(mpq_t));
+		}
+		mpq_init(qp(m, (uint32_t)m->qinit));
+		m->qinit++;
+	}
+	return (uint32_t)m->nq++;
+}
+
+/* floor(a / b) and ceil(a / b) for b > 0 */
+static i128 fdiv(i128 a, i128 b)
+{
+	i128 q = a / b;
+	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static i128 cdiv(i128 a, i128 b)
+{
+	i128 q = a / b;
+	return (a % b != 0 && a > 0) ? q + 1 : q;
+}
+
+#define TSAFE_MAX ((i128)1 << 100)
+
+/* A decision whose margin is A + S·t (A >= alo, S >= slo, both scaled by 2^KB) stands for
+ * every raise t < alo / -slo: lowers tsafe to that. */
+static void mes_limit(struct mes *m, i128 alo, i128 slo)
+{
+	if (!m->param || slo >= 0)
+		return;
+	i128 lim = alo <= 0 ? 0 : cdiv(alo, -slo) - 1;
+	if (lim < m->tsafe)
+		m->tsafe = lim < 0 ? 0 : lim;
+}
+
+/* A decision taken on exact rationals: no run is skipped after this one. */
+static void mes_noskip(struct mes *m)
+{
+	m->tsafe = 0;
+}
 
 static int64_t mes_weight(const struct mes *m, size_t i)
 {
@@ -473,7 +560,7 @@ static void mes_init(struct mes *m, const struct pbx *x, enum pb_utility util)
 	memset(m, 0, sizeof *m);
 	m->x = x;
 	m->util = util;
-	m->kr = util == PB_UTIL_COST ? KR_COST : KR_OTHER;
+	m->kr = util == PB_UTIL_COST ? KR_COST : KB;
 	size_t maxsup = 1;
 	for (size_t p = 0; p < x->np; p++)
 		if ((size_t)x->nsup[p] > maxsup)
@@ -482,22 +569,21 @@ static void mes_init(struct mes *m, const struct pbx *x, enum pb_utility util)
 	m->ent_of = xy_malloc(maxsup * sizeof *m->ent_of);
 	m->vcls = xy_malloc((x->nv + 1) * sizeof *m->vcls);
 	m->alive = xy_calloc(x->np + 1, sizeof *m->alive);
+	m->fresh = xy_calloc(x->np + 1, sizeof *m->fresh);
 	m->order = xy_malloc((x->np + 1) * sizeof *m->order);
-	m->rank = xy_malloc((x->np + 1) * sizeof *m->rank);
-	m->flrank = xy_malloc((x->np + 1) * sizeof *m->flrank);
-	for (size_t p = 0; p < x->np; p++)
-		mpq_init(m->rank[p]);
-	mpq_inits(m->rho, m->poor_sum, m->t1, m->t2, NULL);
+	m->price = xy_calloc(x->np + 1, sizeof *m->price);
+	mpq_inits(m->rho, m->psum, m->t1, m->t2, m->tm, NULL);
 	mpz_init(m->z);
 }
 
 static void mes_release(struct mes *m)
 {
-	for (size_t k = 0; k < m->ninit; k++)
-		mpq_clear(m->cls[k].b);
-	for (size_t p = 0; p < m->x->np; p++)
-		mpq_clear(m->rank[p]);
-	mpq_clears(m->rho, m->poor_sum, m->t1, m->t2, NULL);
+	for (size_t i = 0; i < m->qinit; i++)
+		mpq_clear(qp(m, (uint32_t)i));
+	for (size_t c = 0; c < m->nchunks; c++)
+		free(m->qchunk[c]);
+	free(m->qchunk);
+	mpq_clears(m->rho, m->psum, m->t1, m->t2, m->tm, NULL);
 	mpz_clear(m->z);
 	free(m->cls);
 	free(m->stamp);
@@ -505,14 +591,16 @@ static void mes_release(struct mes *m)
 	free(m->vcls);
 	free(m->ent);
 	free(m->ent_of);
+	free(m->pays);
+	free(m->poor);
 	free(m->alive);
+	free(m->fresh);
 	free(m->order);
-	free(m->rank);
-	free(m->flrank);
+	free(m->price);
 }
 
-/* A new class with budget b (b is read before the class array may move). */
-static uint32_t mes_cls_new(struct mes *m, const mpq_t b)
+static uint32_t mes_cls_new(struct mes *m, i128 lo, i128 hi, i128 slo, i128 shi, uint32_t parent,
+			    uint32_t pay, int64_t w)
 {
 	if (m->ncls == m->capcls) {
 		size_t cap = m->capcls ? 2 * m->capcls : 1024;
@@ -522,12 +610,61 @@ static uint32_t mes_cls_new(struct mes *m, const mpq_t b)
 		memset(m->stamp + m->capcls, 0, (cap - m->capcls) * sizeof *m->stamp);
 		m->capcls = cap;
 	}
-	if (m->ncls == m->ninit)
-		mpq_init(m->cls[m->ninit++].b);
-	struct mes_cls *c = &m->cls[m->ncls];
-	mpq_set(c->b, b);
-	c->fl = q_floor(c->b, KB, m->z);
+	m->cls[m->ncls] = (struct mes_cls){ lo, hi, slo, shi, parent, pay, w, NONE };
 	return (uint32_t)m->ncls++;
+}
+
+/* A class with the exact budget q (the root and the empty class) that grows by slope per unit
+ * of raise. */
+static uint32_t mes_cls_exact_new(struct mes *m, const mpq_t q, i128 slope)
+{
+	uint32_t i = q_new(m);
+	mpq_set(qp(m, i), q);
+	i128 fl = q_floor(q, KB, m->z);
+	bool whole = mpz_cmp_ui(mpq_denref(q), 1) == 0;
+	uint32_t k = mes_cls_new(m, fl, whole ? fl : fl + 1, slope, slope, NONE, NONE, 0);
+	m->cls[k].ex = i;
+	return k;
+}
+
+static uint32_t mes_pay_rho(struct mes *m, uint32_t j);
+
+/* The exact budget of class k (in the pool). */
+static uint32_t mes_cls_exact(struct mes *m, uint32_t k)
+{
+	if (m->cls[k].ex != NONE)
+		return m->cls[k].ex;
+	uint32_t pe = mes_cls_exact(m, m->cls[k].parent);
+	uint32_t re = mes_pay_rho(m, m->cls[k].pay);
+	uint32_t i = q_new(m);
+	mpq_set_si(m->tm, m->cls[k].w, 1);
+	mpq_mul(m->tm, m->tm, qp(m, re));
+	mpq_sub(qp(m, i), qp(m, pe), m->tm);
+	m->cls[k].ex = i;
+	return i;
+}
+
+/* The exact rho of payment j (in the pool). */
+static uint32_t mes_pay_rho(struct mes *m, uint32_t j)
+{
+	if (m->pays[j].ex != NONE)
+		return m->pays[j].ex;
+	uint32_t i = q_new(m);
+	mpq_set_ui(qp(m, i), 0, 1);
+	for (size_t r = 0; r < m->pays[j].npoor; r++) {
+		const struct mes_poor *pr = &m->poor[m->pays[j].poor0 + r];
+		uint32_t b = mes_cls_exact(m, pr->k);
+		mpq_set_si(m->tm, pr->cnt, 1);
+		mpq_mul(m->tm, m->tm, qp(m, b));
+		mpq_add(qp(m, i), qp(m, i), m->tm);
+	}
+	mpq_set_si(m->tm, m->pays[j].cost, 1);
+	mpq_sub(qp(m, i), m->tm, qp(m, i));
+	z_set_i128(m->z, m->pays[j].rich);
+	mpq_set_z(m->tm, m->z);
+	mpq_div(qp(m, i), qp(m, i), m->tm);
+	m->pays[j].ex = i;
+	return i;
 }
 
 /* Groups the supporters of project p by (class, weight) into m->ent; supporters with an empty
@@ -569,80 +706,222 @@ static void mes_gather(struct mes *m, size_t p)
 	}
 }
 
-/* Is the budget of class k below rho · w? flr = floor(rho · 2^KB). */
-static bool mes_below(struct mes *m, uint32_t k, int64_t w, i128 flr)
+/* The rank bounds (and the exact rank when simple) from the rho bounds of pr. */
+static void mes_rank_bounds(const struct mes *m, int64_t cost, struct mes_price *pr)
 {
-	i128 lo = flr * w, hi = lo + w, fb = m->cls[k].fl;
-	if (fb + 1 <= lo)
-		return true;
-	if (fb >= hi)
-		return false;
-	mpq_set_si(m->t1, w, 1);
-	mpq_mul(m->t1, m->t1, m->rho);
-	return mpq_cmp(m->cls[k].b, m->t1) < 0;
+	if (pr->simple) {
+		/* rho = cost / rich: rank 1 / rich per unit of cost utility, else rho */
+		pr->num = m->util == PB_UTIL_COST ? 1 : cost;
+		pr->den = pr->rich;
+		pr->klo = fdiv(pr->num << m->kr, pr->den);
+		pr->khi = cdiv(pr->num << m->kr, pr->den);
+		pr->rslo = pr->rshi = pr->kslo = pr->kshi = 0;
+	} else if (m->util == PB_UTIL_COST) {
+		pr->klo = fdiv(pr->rlo * ((i128)1 << (m->kr - KB)), cost);
+		pr->khi = cdiv(pr->rhi * ((i128)1 << (m->kr - KB)), cost);
+		pr->kslo = fdiv(pr->rslo * ((i128)1 << (m->kr - KB)), cost);
+		pr->kshi = cdiv(pr->rshi * ((i128)1 << (m->kr - KB)), cost);
+	} else {
+		pr->klo = pr->rlo;
+		pr->khi = pr->rhi;
+		pr->kslo = pr->rslo;
+		pr->kshi = pr->rshi;
+	}
 }
 
-/* Solves sum over the gathered supporters of min(b, rho · w) = cost for m->rho, marking the
- * entries that pay less than rho · w (everything they have); their total is m->poor_sum. False
- * when the supporters together cannot afford the project. */
-static bool mes_price(struct mes *m, int64_t cost)
+/* The slope of rho in the raise t (rho = (cost - poor budgets) / rich weight), and the raise
+ * under which every supporter stays on its side (rich: b >= rho·w, poor: b < rho·w). */
+static void mes_price_slopes(struct mes *m, struct mes_price *pr)
 {
+	i128 pslo = 0, pshi = 0;
+	for (size_t e = 0; e < m->nent; e++)
+		if (m->ent[e].poor) {
+			pslo += m->ent[e].cnt * m->cls[m->ent[e].k].slo;
+			pshi += m->ent[e].cnt * m->cls[m->ent[e].k].shi;
+		}
+	pr->rslo = fdiv(-pshi, pr->rich);
+	pr->rshi = cdiv(-pslo, pr->rich);
+	for (size_t e = 0; e < m->nent; e++) {
+		const struct mes_ent *en = &m->ent[e];
+		const struct mes_cls *k = &m->cls[en->k];
+		if (en->poor)
+			mes_limit(m, pr->rlo * en->w - k->hi, pr->rslo * en->w - k->shi);
+		else
+			mes_limit(m, k->lo - pr->rhi * en->w, k->slo - pr->rshi * en->w);
+	}
+}
+
+/* Prices the gathered supporters of a project on the bounds of their budgets: 1 affordable
+ * (rho bounds and the poor entries marked), 0 not affordable, -1 when the bounds do not
+ * decide (the caller prices exactly). The poor/rich iteration finds the rho with
+ * sum of min(b, rho·w) = cost; every step is decided for the exact budgets. */
+static int mes_price_fast(struct mes *m, int64_t cost, struct mes_price *pr)
+{
+	i128 rich = 0, plo = 0, phi = 0, c = (i128)cost << KB, thi = 0, tshi = 0;
+	bool any = false;
+	for (size_t e = 0; e < m->nent; e++) {
+		m->ent[e].poor = 0;
+		rich += (i128)m->ent[e].cnt * m->ent[e].w;
+		thi += m->ent[e].cnt * m->cls[m->ent[e].k].hi;
+		tshi += m->ent[e].cnt * m->cls[m->ent[e].k].shi;
+	}
+	/* unaffordable while the supporters' budgets together stay below the cost */
+	if (thi < c)
+		mes_limit(m, c - thi, -tshi);
+	while (rich > 0) {
+		i128 rlo = fdiv(c - phi, rich), rhi = cdiv(c - plo, rich);
+		bool changed = false;
+		for (size_t e = 0; e < m->nent; e++) {
+			struct mes_ent *en = &m->ent[e];
+			const struct mes_cls *k = &m->cls[en->k];
+			if (en->poor || k->lo >= rhi * en->w)
+				continue;
+			if (k->hi >= rlo * en->w)
+				return -1;
+			en->poor = 1;
+			changed = any = true;
+			rich -= (i128)en->cnt * en->w;
+			plo += en->cnt * k->lo;
+			phi += en->cnt * k->hi;
+		}
+		if (!changed) {
+			*pr = (struct mes_price){
+				.rlo = rlo, .rhi = rhi, .rich = rich, .simple = !any
+			};
+			if (m->param)
+				mes_price_slopes(m, pr);
+			mes_rank_bounds(m, cost, pr);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The same on exact budgets: rho goes to m->rho and the pool, the poor supporters' budgets
+ * sum to m->psum. */
+static int mes_price_exact(struct mes *m, int64_t cost, struct mes_price *pr)
+{
+	mes_noskip(m);
 	i128 rich = 0;
 	for (size_t e = 0; e < m->nent; e++) {
 		m->ent[e].poor = 0;
 		rich += (i128)m->ent[e].cnt * m->ent[e].w;
 	}
-	mpq_set_ui(m->poor_sum, 0, 1);
+	mpq_set_ui(m->psum, 0, 1);
 	while (rich > 0) {
 		mpq_set_si(m->rho, cost, 1);
-		mpq_sub(m->rho, m->rho, m->poor_sum);
+		mpq_sub(m->rho, m->rho, m->psum);
 		z_set_i128(m->z, rich);
 		mpq_set_z(m->t2, m->z);
 		mpq_div(m->rho, m->rho, m->t2);
-		i128 flr = q_floor(m->rho, KB, m->z);
 		bool changed = false;
 		for (size_t e = 0; e < m->nent; e++) {
 			struct mes_ent *en = &m->ent[e];
-			if (en->poor || !mes_below(m, en->k, en->w, flr))
+			if (en->poor)
+				continue;
+			uint32_t b = mes_cls_exact(m, en->k);
+			mpq_set_si(m->t1, en->w, 1);
+			mpq_mul(m->t1, m->t1, m->rho);
+			if (mpq_cmp(qp(m, b), m->t1) >= 0)
 				continue;
 			en->poor = 1;
 			changed = true;
 			rich -= (i128)en->cnt * en->w;
 			mpq_set_si(m->t1, en->cnt, 1);
-			mpq_mul(m->t1, m->t1, m->cls[en->k].b);
-			mpq_add(m->poor_sum, m->poor_sum, m->t1);
+			mpq_mul(m->t1, m->t1, qp(m, b));
+			mpq_add(m->psum, m->psum, m->t1);
 		}
-		if (!changed)
-			return true;
+		if (changed)
+			continue;
+		*pr = (struct mes_price){ .rich = rich,
+					  .simple = mpq_sgn(m->psum) == 0,
+					  .exact = true };
+		pr->qrho = q_new(m);
+		mpq_set(qp(m, pr->qrho), m->rho);
+		pr->rlo = q_floor(m->rho, KB, m->z);
+		pr->rhi = pr->rlo + 1;
+		pr->qrank = q_new(m);
+		mpq_set(qp(m, pr->qrank), m->rho);
+		if (m->util == PB_UTIL_COST) {
+			mpq_set_si(m->t1, cost, 1);
+			mpq_div(qp(m, pr->qrank), qp(m, pr->qrank), m->t1);
+		}
+		mes_rank_bounds(m, cost, pr);
+		if (!pr->simple) {
+			pr->klo = q_floor(qp(m, pr->qrank), m->kr, m->z);
+			pr->khi = pr->klo + 1;
+		}
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
-/* rank = rho per unit of utility: rho ÷ cost on cost utilities. */
-static void mes_set_rank(struct mes *m, size_t p)
+/* Prices project p in this round (gathers its supporters): 1 affordable, 0 not. */
+static int mes_price(struct mes *m, size_t p)
 {
-	if (m->util == PB_UTIL_COST) {
-		mpq_set_si(m->t1, m->x->in->cost[p], 1);
-		mpq_div(m->rank[p], m->rho, m->t1);
+	int64_t cost = m->x->in->cost[p];
+	struct mes_price *pr = &m->price[p];
+	mes_gather(m, p);
+	int r = mes_price_fast(m, cost, pr);
+	if (r < 0)
+		r = mes_price_exact(m, cost, pr);
+	pr->round = m->round;
+	m->fresh[p] = true;
+	return r;
+}
+
+/* The exact rank of a candidate priced this round. */
+static uint32_t mes_exact_rank(struct mes *m, size_t p)
+{
+	struct mes_price *pr = &m->price[p];
+	if (pr->exact)
+		return pr->qrank;
+	if (pr->simple) {
+		pr->qrank = q_new(m);
+		z_set_i128(m->z, pr->num);
+		mpq_set_z(qp(m, pr->qrank), m->z);
+		z_set_i128(m->z, pr->den);
+		mpq_set_z(m->t1, m->z);
+		mpq_div(qp(m, pr->qrank), qp(m, pr->qrank), m->t1);
+		pr->exact = true;
+		return pr->qrank;
+	}
+	int64_t cost = m->x->in->cost[p];
+	mes_gather(m, p);
+	int r = mes_price_exact(m, cost, pr);
+	XY_ASSERT(r == 1);
+	pr->round = m->round;
+	return pr->qrank;
+}
+
+/* Compares the ranks of two candidates priced this round (then the ids). */
+static int mes_cmp(struct mes *m, uint32_t a, uint32_t b)
+{
+	const struct mes_price *x = &m->price[a], *y = &m->price[b];
+	int c;
+	if (x->khi < y->klo)
+		c = -1;
+	else if (x->klo > y->khi)
+		c = 1;
+	else if (x->simple && y->simple) {
+		i128 l = x->num * y->den, r = y->num * x->den;
+		c = l < r ? -1 : l > r;
 	} else {
-		mpq_set(m->rank[p], m->rho);
+		mes_noskip(m);
+		uint32_t qa = mes_exact_rank(m, a), qb = mes_exact_rank(m, b);
+		c = mpq_cmp(qp(m, qa), qp(m, qb));
+		c = c < 0 ? -1 : c > 0;
 	}
-	m->flrank[p] = q_floor(m->rank[p], m->kr, m->z);
-}
-
-static int mes_cmp_rank(const struct mes *m, uint32_t a, uint32_t b)
-{
-	int c = fq_cmp(m->flrank[a], m->rank[a], m->flrank[b], m->rank[b]);
 	return c ? c : strcmp(m->x->in->project_id[a], m->x->in->project_id[b]);
 }
 
-/* Insertion sort of the candidates by rank, then id: after a round only a few moved. */
+/* Candidates by the lower bound of their rank (valid for every later round). */
 static void mes_sort_order(struct mes *m)
 {
 	for (size_t i = 1; i < m->norder; i++) {
 		uint32_t c = m->order[i];
 		size_t j = i;
-		while (j > 0 && mes_cmp_rank(m, m->order[j - 1], c) > 0) {
+		while (j > 0 && m->price[m->order[j - 1]].klo > m->price[c].klo) {
 			m->order[j] = m->order[j - 1];
 			j--;
 		}
@@ -650,43 +929,100 @@ static void mes_sort_order(struct mes *m)
 	}
 }
 
-/* Charges the supporters of p, gathered and priced just before: rich entries move to a class
- * with rho · w less, poor ones to the empty class. Fills pay when not NULL. */
+/* Writes the exact payments of project p (priced and charged just now as payment j). */
+static void mes_explain(struct mes *m, size_t p, uint32_t j, struct pb_payment *pay)
+{
+	uint32_t re = mes_pay_rho(m, j);
+	mpq_set(m->t2, qp(m, re));
+	if (m->util != PB_UTIL_POINTS)
+		pay->share = q_dup(m->t2, &pay->share_floor, m->z);
+	if (m->util == PB_UTIL_COST) {
+		mpq_set_si(m->t1, m->x->in->cost[p], 1);
+		mpq_div(m->t2, m->t2, m->t1);
+	}
+	pay->rho = q_dup(m->t2, NULL, m->z);
+	mpq_set_ui(m->psum, 0, 1);
+	pay->empty_payers = m->empty;
+	for (size_t e = 0; e < m->nent; e++) {
+		const struct mes_ent *en = &m->ent[e];
+		if (!en->poor) {
+			pay->full_payers += en->cnt;
+			continue;
+		}
+		uint32_t b = mes_cls_exact(m, en->k);
+		if (mpq_sgn(qp(m, b)) == 0) {
+			pay->empty_payers += en->cnt;
+			continue;
+		}
+		pay->partial_payers += en->cnt;
+		mpq_set_si(m->t1, en->cnt, 1);
+		mpq_mul(m->t1, m->t1, qp(m, b));
+		mpq_add(m->psum, m->psum, m->t1);
+	}
+	pay->partial_total = q_dup(m->psum, &pay->partial_floor, m->z);
+}
+
+/* Charges the supporters of p, priced this round: rich entries move to a class with rho · w
+ * less, poor ones to the empty class. */
 static void mes_pay(struct mes *m, size_t p, struct pb_payment *pay)
 {
 	const struct pbx *x = m->x;
-	int64_t full = 0, partial = 0;
+	struct mes_price *pr = &m->price[p];
+	mes_gather(m, p);
+	int r = pr->exact ? mes_price_exact(m, x->in->cost[p], pr)
+			  : mes_price_fast(m, x->in->cost[p], pr);
+	XY_ASSERT(r == 1);
+	if (m->npays == m->cappays) {
+		m->cappays = m->cappays ? 2 * m->cappays : 64;
+		m->pays = xy_realloc(m->pays, m->cappays * sizeof *m->pays);
+	}
+	uint32_t j = (uint32_t)m->npays++;
+	m->pays[j] = (struct mes_payrec){ x->in->cost[p], pr->rich, m->npoor, 0,
+					  NONE,           pr->rslo, pr->rshi };
+	if (pr->exact) {
+		m->pays[j].ex = q_new(m);
+		mpq_set(qp(m, m->pays[j].ex), qp(m, pr->qrho));
+	}
+	uint32_t *newk = xy_malloc((m->nent + 1) * sizeof *newk);
 	for (size_t e = 0; e < m->nent; e++) {
-		struct mes_ent *en = &m->ent[e];
+		const struct mes_ent *en = &m->ent[e];
 		if (en->poor) {
-			en->newk = 0;
-			partial += en->cnt;
+			if (m->npoor == m->cappoor) {
+				m->cappoor = m->cappoor ? 2 * m->cappoor : 256;
+				m->poor = xy_realloc(m->poor, m->cappoor * sizeof *m->poor);
+			}
+			m->poor[m->npoor++] = (struct mes_poor){ en->k, en->cnt };
+			m->pays[j].npoor++;
+			newk[e] = 0;
 			continue;
 		}
-		full += en->cnt;
-		mpq_set_si(m->t1, en->w, 1);
-		mpq_mul(m->t1, m->t1, m->rho);
-		mpq_sub(m->t2, m->cls[en->k].b, m->t1);
-		en->newk = mpq_sgn(m->t2) == 0 ? 0 : mes_cls_new(m, m->t2);
+		const struct mes_cls *k = &m->cls[en->k];
+		i128 lo = k->lo - pr->rhi * en->w, hi = k->hi - pr->rlo * en->w;
+		i128 slo = k->slo - pr->rshi * en->w, shi = k->shi - pr->rslo * en->w;
+		if (hi <= 0) { /* paid exactly all it had: empty now, maybe not after a raise */
+			mes_noskip(m);
+			newk[e] = 0;
+		} else {
+			newk[e] = mes_cls_new(m, lo < 0 ? 0 : lo, hi, slo, shi, en->k, j, en->w);
+		}
 	}
+	if (pay)
+		mes_explain(m, p, j, pay);
+	/* the payers' budgets changed: so did the prices of every project they support */
 	size_t s0 = x->sstart[p];
-	for (size_t i = s0; i < x->sstart[p + 1]; i++)
-		if (m->ent_of[i - s0] != NONE)
-			m->vcls[x->svoter[i]] = m->ent[m->ent_of[i - s0]].newk;
-	if (!pay)
-		return;
-	pay->rho = q_dup(m->rank[p], NULL, m->z);
-	if (m->util != PB_UTIL_POINTS)
-		pay->share = q_dup(m->rho, &pay->share_floor, m->z);
-	pay->full_payers = full;
-	pay->partial_payers = partial;
-	pay->empty_payers = m->empty;
-	pay->partial_total = q_dup(m->poor_sum, &pay->partial_floor, m->z);
+	for (size_t i = s0; i < x->sstart[p + 1]; i++) {
+		if (m->ent_of[i - s0] == NONE)
+			continue;
+		uint32_t v = x->svoter[i];
+		m->vcls[v] = newk[m->ent_of[i - s0]];
+		for (size_t b = x->in->ballot_start[v]; b < x->in->ballot_start[v + 1]; b++)
+			m->fresh[x->in->ballot_project[b]] = false;
+	}
+	free(newk);
 }
 
 struct rank_item {
-	const mpq_t *r;
-	i128 fl;
+	i128 klo;
 	const char *id;
 	uint32_t p;
 };
@@ -694,8 +1030,9 @@ struct rank_item {
 static int cmp_rank_item(const void *a, const void *b)
 {
 	const struct rank_item *x = a, *y = b;
-	int c = fq_cmp(x->fl, *x->r, y->fl, *y->r);
-	return c ? c : strcmp(x->id, y->id);
+	if (x->klo != y->klo)
+		return x->klo < y->klo ? -1 : 1;
+	return strcmp(x->id, y->id);
 }
 
 /* One run of Equal Shares with starting budget b0 per voter; appends to s. pay (per project)
@@ -704,10 +1041,13 @@ static void mes_run(struct mes *m, const mpq_t b0, struct sel *s, struct pb_paym
 {
 	const struct pbx *x = m->x;
 	const struct pb_instance *in = x->in;
-	m->ncls = 0;
+	m->ncls = m->nq = m->npays = m->npoor = 0;
+	m->round = 0;
 	mpq_set_ui(m->t2, 0, 1);
-	mes_cls_new(m, m->t2);
-	uint32_t start = mpq_sgn(b0) > 0 ? mes_cls_new(m, b0) : 0;
+	mes_cls_exact_new(m, m->t2, 0);
+	uint32_t start = mpq_sgn(b0) > 0 ? mes_cls_exact_new(m, b0, (i128)1 << KB) : 0;
+	if (!start)
+		mes_noskip(m);
 	for (size_t v = 0; v < x->nv; v++)
 		m->vcls[v] = start;
 
@@ -717,7 +1057,7 @@ static void mes_run(struct mes *m, const mpq_t b0, struct sel *s, struct pb_paym
 	for (size_t i = 0; i < x->np; i++) {
 		uint32_t p = x->byid[i];
 		int64_t usum = m->util == PB_UTIL_POINTS ? x->ptotal[p] : x->nsup[p];
-		m->alive[p] = false;
+		m->alive[p] = m->fresh[p] = false;
 		if (s->chosen[p] || usum == 0)
 			continue;
 		if (in->cost[p] == 0) {
@@ -726,39 +1066,41 @@ static void mes_run(struct mes *m, const mpq_t b0, struct sel *s, struct pb_paym
 		}
 		m->alive[p] = true;
 		/* the price with everyone's full budget: a lower bound for every later round */
-		mpq_set_si(m->rho, in->cost[p], usum);
-		mpq_canonicalize(m->rho);
-		mes_set_rank(m, p);
-		items[m->norder++] =
-			(struct rank_item){ &m->rank[p], m->flrank[p], in->project_id[p], p };
+		struct mes_price *pr = &m->price[p];
+		*pr = (struct mes_price){ .rich = usum, .simple = true, .round = UINT32_MAX };
+		mes_rank_bounds(m, in->cost[p], pr);
+		items[m->norder++] = (struct rank_item){ pr->klo, in->project_id[p], p };
 	}
 	qsort(items, m->norder, sizeof *items, cmp_rank_item);
 	for (size_t i = 0; i < m->norder; i++)
 		m->order[i] = items[i].p;
 	free(items);
 
-	for (;;) {
+	for (;; m->round++) {
 		uint32_t best = NONE;
 		for (size_t i = 0; i < m->norder; i++) {
 			uint32_t c = m->order[i];
 			if (!m->alive[c])
 				continue;
-			if (best != NONE &&
-			    fq_cmp(m->flrank[c], m->rank[c], m->flrank[best], m->rank[best]) > 0)
+			if (best != NONE && m->price[c].klo > m->price[best].khi)
 				break;
-			mes_gather(m, c);
-			if (!mes_price(m, in->cost[c])) {
+			if (!m->fresh[c] && !mes_price(m, c)) {
 				m->alive[c] = false;
 				continue;
 			}
-			mes_set_rank(m, c);
-			if (best == NONE || mes_cmp_rank(m, c, best) < 0)
+			if (best == NONE || mes_cmp(m, c, best) < 0)
 				best = c;
 		}
 		if (best == NONE)
 			break;
-		mes_gather(m, best);
-		mes_price(m, in->cost[best]);
+		/* every other candidate stays behind the best one (stale prices are lower bounds)
+		 */
+		for (size_t i = 0; m->param && i < m->norder; i++) {
+			uint32_t c = m->order[i];
+			const struct mes_price *a = &m->price[c], *b = &m->price[best];
+			if (c != best && m->alive[c] && !(a->simple && b->simple))
+				mes_limit(m, a->klo - b->khi, a->kslo - b->kshi);
+		}
 		mes_pay(m, best, pay ? &pay[best] : NULL);
 		m->alive[best] = false;
 		sel_add(s, x, best);
@@ -834,8 +1176,11 @@ static void pb_run_mes(const struct pbx *x, const struct pb_rule *r, struct sel 
 				break;
 			}
 			sel_clear(s, x->np);
+			m.param = r->iterate == PB_COMPLETE_ADD1 && !r->every_run;
+			m.tsafe = TSAFE_MAX;
 			mes_run(&m, b0, s, NULL);
 			out->runs++;
+			out->computed_runs++;
 			if (s->total > in->budget) {
 				mpq_set(chosen, prev_b0);
 				break;
@@ -845,8 +1190,18 @@ static void pb_run_mes(const struct pbx *x, const struct pb_rule *r, struct sel 
 				break;
 			}
 			sel_copy(&prev, s, x->np);
-			mpq_set(prev_b0, b0);
-			mpq_add(b0, b0, step);
+			/* the runs whose raise over this one stays within tsafe decide alike: the
+			 * same outcome, neither exhaustive nor overspending; skip to the first that
+			 * may differ (the last skipped one stands in as the previous outcome) */
+			i128 skip = m.param ? m.tsafe / in->unit : 0;
+			if (skip > TSAFE_MAX / 2)
+				skip = TSAFE_MAX / 2;
+			z_set_i128(m.z, skip);
+			mpq_set_z(m.t1, m.z);
+			mpq_mul(m.t1, m.t1, step);
+			mpq_add(prev_b0, b0, m.t1);
+			mpq_add(b0, prev_b0, step);
+			out->runs += (int64_t)skip;
 		}
 		mpq_clear(prev_b0);
 		sel_release(&prev);
@@ -854,9 +1209,10 @@ static void pb_run_mes(const struct pbx *x, const struct pb_rule *r, struct sel 
 	/* the returned run once more, with its payments */
 	sel_clear(s, x->np);
 	out->payment = xy_calloc(x->np + 1, sizeof *out->payment);
+	m.param = false;
 	mes_run(&m, chosen, s, out->payment);
 	if (out->runs == 0)
-		out->runs = 1;
+		out->runs = out->computed_runs = 1;
 	out->nmes = s->n;
 	out->voter_budget = q_dup(chosen, NULL, m.z);
 	mpq_clears(b0, step, bound, chosen, NULL);

@@ -56,6 +56,9 @@ struct pb_rule {
 	enum pb_utility utility; /* ranking (greedy) or utility (MES) */
 	enum pb_completion iterate;
 	bool greedy_after; /* finish with greedy_cost */
+	/* Add1 skips the reruns that provably give the same outcome as the last one computed
+	 * (their every decision stands); every_run computes them all (for tests). */
+	bool every_run;
 };
 
 /* Parses a rule name ("mes_cost_add1_greedy"); false when it is not one. */
@@ -106,8 +109,9 @@ struct pb_result {
 	int64_t *supporters; /* per project: voters whose ballot supports it */
 	int64_t *points;     /* per project: total points (= supporters on approval ballots) */
 	struct pb_payment *payment; /* per project, for the ones MES bought; others zeroed */
-	int64_t runs;               /* MES runs (1, or more with a completion) */
-	char *voter_budget;         /* owned: each voter's starting budget of the returned run */
+	int64_t runs;               /* MES runs the completion stands for (1 without one) */
+	int64_t computed_runs; /* of them, the ones actually computed (Add1 skips the others) */
+	char *voter_budget;    /* owned: each voter's starting budget of the returned run */
 };
 
 /* Checks in (ids distinct and non-empty, amounts and counts within the limits, ballot indices in

@@ -70,5 +70,14 @@ void h_feedback_create(struct req *r);
 void h_feedback_list(struct req *r);
 void h_evaluation_create(struct req *r);
 void h_evaluations_list(struct req *r);
+void h_funds_split(struct req *r);
+void h_population_set(struct req *r);
+void h_pb_rounds_create(struct req *r);
+void h_pb_rounds_list(struct req *r);
+void h_pb_rounds_get(struct req *r);
+void h_pb_rounds_ballot(struct req *r);
+void h_pb_rounds_close(struct req *r);
+void h_public_pb_round(struct req *r);
+
 
 #endif

@@ -62,6 +62,19 @@ const struct route routes[] = {
 	  "file a third-party evaluation" },
 	{ "GET", "/api/v1/projects/{id}/evaluations", h_evaluations_list, 0,
 	  "a project's evaluations" },
+	{ "POST", "/api/v1/funds/{id}/split", h_funds_split, 0,
+	  "the need-weighted split of a fund between courtyards (preview or apply)" },
+	{ "PUT", "/api/v1/areas/{id}/population", h_population_set, 0,
+	  "set a courtyard's population register" },
+	{ "POST", "/api/v1/pb/rounds", h_pb_rounds_create, 0, "open a participatory-budgeting round" },
+	{ "GET", "/api/v1/pb/rounds", h_pb_rounds_list, 0, "list budgeting rounds" },
+	{ "GET", "/api/v1/pb/rounds/{id}", h_pb_rounds_get, 0, "one budgeting round" },
+	{ "POST", "/api/v1/pb/rounds/{id}/ballot", h_pb_rounds_ballot, 0,
+	  "cast or replace one's ballot" },
+	{ "POST", "/api/v1/pb/rounds/{id}/close", h_pb_rounds_close, 0,
+	  "close a round and compute its result" },
+	{ "GET", "/api/v1/public/pb/rounds/{id}", h_public_pb_round, ROUTE_PUBLIC,
+	  "a round's public view and result" },
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -729,3 +729,47 @@ enum xy_kind project_ledger(struct store *s, const struct actor *who, int64_t pr
 	json_object_set_new(*out, "fund_id", p.fund_id ? json_integer(p.fund_id) : json_null());
 	return XY_OK;
 }
+
+/* ---- several allocations in one transaction (the fund split, issue 6) ------------------- */
+
+struct alloc_batch {
+	const struct actor *who;
+	int64_t fund_id;
+	const struct allocation_input *in;
+	size_t n;
+	int64_t *ids;
+	const char *action;
+	json_t *data;
+};
+
+static enum xy_kind alloc_batch_tx(struct db *db, void *arg, struct xy_err *e)
+{
+	struct alloc_batch *b = arg;
+	for (size_t i = 0; i < b->n; i++) {
+		struct alloc c = { .who = b->who, .fund_id = b->fund_id, .in = &b->in[i] };
+		enum xy_kind k = alloc_tx(db, &c, e);
+		if (k)
+			return k;
+		b->ids[i] = c.id;
+	}
+	struct fund_row f;
+	enum xy_kind k = fund_load(db, b->fund_id, &f, e);
+	if (k || !b->action)
+		return k;
+	return store_audit_append(db, b->who->user_id, f.area_id, b->action, "fund", f.id, b->data,
+				  e);
+}
+
+enum xy_kind fund_allocate_batch(struct store *s, const struct actor *who, int64_t fund_id,
+				 const struct allocation_input *in, size_t n, int64_t *ids,
+				 const char *action, json_t *data, struct xy_err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((in[i].area_id > 0) == (in[i].project_id > 0) || in[i].area_id < 0 ||
+		    in[i].project_id < 0 || !money_amount_ok(in[i].amount_fen))
+			return xy_fail(e, XY_EINVALID, "invalid_allocation", NULL,
+				       "allocation %zu needs one target and 1 to %lld fen", i + 1,
+				       (long long)MONEY_MAX_FEN);
+	struct alloc_batch b = { who, fund_id, in, n, ids, action, data };
+	return store_tx(s, alloc_batch_tx, &b, e);
+}

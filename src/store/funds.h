@@ -63,4 +63,11 @@ enum xy_kind fund_get(struct store *s, const struct actor *who, int64_t id, json
 enum xy_kind project_ledger(struct store *s, const struct actor *who, int64_t project_id,
 			    json_t **out, struct xy_err *e);
 
+/* Several allocations (each as fund_allocate would make it) in one transaction: all or none.
+ * ids[n] receives their ids. When action is not NULL, one more audit event (action, entity
+ * "fund", data borrowed) records the batch, e.g. "fund.split". */
+enum xy_kind fund_allocate_batch(struct store *s, const struct actor *who, int64_t fund_id,
+				 const struct allocation_input *in, size_t n, int64_t *ids,
+				 const char *action, json_t *data, struct xy_err *e);
+
 #endif

@@ -7,7 +7,9 @@
 #include "core/text.h"
 #include "core/timefmt.h"
 #include "store/areas.h"
+#include "store/feedback.h"
 #include "store/needs.h"
+#include "store/rowjson.h"
 #include "store/sqlb.h"
 
 enum xy_kind project_facts_load(struct db *db, int64_t id, struct project_facts *out,
@@ -58,8 +60,7 @@ static enum xy_kind create_validate(const struct project_input *in, struct xy_er
 			       "goals must be 1 to %d characters", PROJECT_TEXT_MAX);
 	if (!text_len_ok(in->feasibility, 1, PROJECT_TEXT_MAX))
 		return xy_fail(e, XY_EINVALID, "invalid_feasibility", "feasibility",
-			       "the feasibility note must be 1 to %d characters",
-			       PROJECT_TEXT_MAX);
+			       "the feasibility note must be 1 to %d characters", PROJECT_TEXT_MAX);
 	if (in->budget_fen < 0 || in->budget_fen > MONEY_MAX_FEN)
 		return xy_fail(e, XY_EINVALID, "invalid_amount", "budget_fen",
 			       "budget_fen must be 0 to %lld fen", (long long)MONEY_MAX_FEN);
@@ -78,8 +79,8 @@ static enum xy_kind create_validate(const struct project_input *in, struct xy_er
 	for (int i = 0; i < in->nproviders; i++)
 		for (int j = 0; j < i; j++)
 			if (in->provider_ids[i] == in->provider_ids[j])
-				return xy_fail(e, XY_EINVALID, "duplicate_provider",
-					       "provider_ids", "provider %lld is listed twice",
+				return xy_fail(e, XY_EINVALID, "duplicate_provider", "provider_ids",
+					       "provider %lld is listed twice",
 					       (long long)in->provider_ids[i]);
 	return XY_OK;
 }
@@ -152,8 +153,8 @@ static enum xy_kind fund_check(struct db *db, int64_t fund_id, const char *path,
 }
 
 /* A provider serves a project registered at its area or above, or anywhere in its community. */
-static enum xy_kind providers_check(struct db *db, const struct project_input *in,
-				    const char *path, struct xy_err *e)
+static enum xy_kind providers_check(struct db *db, const struct project_input *in, const char *path,
+				    struct xy_err *e)
 {
 	for (int i = 0; i < in->nproviders; i++) {
 		struct db_stmt *st = db_stmt(db, STMT_PROVIDER_AREA);
@@ -165,7 +166,8 @@ static enum xy_kind providers_check(struct db *db, const struct project_input *i
 		db_reset(st);
 		if (rc == DB_DONE)
 			return xy_fail(e, XY_EINVALID, "provider_not_found", "provider_ids",
-				       "provider %lld does not exist", (long long)in->provider_ids[i]);
+				       "provider %lld does not exist",
+				       (long long)in->provider_ids[i]);
 		if (rc != DB_ROW)
 			return db_fail(db, rc, e);
 		if (!serves)
@@ -257,8 +259,8 @@ static enum xy_kind create_tx(struct db *db, void *arg, struct xy_err *e)
 	json_t *needs = json_array();
 	for (int i = 0; i < in->nneeds; i++)
 		json_array_append_new(needs, json_integer(in->need_ids[i]));
-	json_t *data = json_pack("{s:s, s:o, s:I, s:I, s:s}", "title", in->title, "need_ids",
-				 needs, "budget_fen", (json_int_t)in->budget_fen, "fund_id",
+	json_t *data = json_pack("{s:s, s:o, s:I, s:I, s:s}", "title", in->title, "need_ids", needs,
+				 "budget_fen", (json_int_t)in->budget_fen, "fund_id",
 				 (json_int_t)in->fund_id, "status", "draft");
 	k = store_audit_append(db, c->who->user_id, a.id, "project.created", "project", c->id, data,
 			       e);
@@ -347,23 +349,18 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 	enum xy_kind k = project_facts_load(db, c->id, &p, e);
 	if (k)
 		return k;
-	struct project_move m = {
-		.from = p.status, .to = (enum project_status)c->to, .area_path = p.area_path,
-		.reason = c->reason
-	};
+	struct project_move m = { .from = p.status,
+				  .to = (enum project_status)c->to,
+				  .area_path = p.area_path,
+				  .reason = c->reason };
 	if ((k = project_authorize(c->who, &m, e)))
 		return k;
 	struct db_stmt *st;
 	int rc;
 	if (c->to == PROJECT_CLOSED) {
-		if (!(st = db_stmt(db, STMT_PROJECT_EVALUATIONS)))
-			return db_fail(db, DB_FAIL, e);
-		db_bind_i64(st, 1, c->id);
-		rc = db_step(st);
-		int64_t n = rc == DB_ROW ? db_col_i64(st, 0) : 0;
-		db_reset(st);
-		if (rc != DB_ROW)
-			return db_fail(db, rc, e);
+		int64_t n = 0;
+		if ((k = project_evaluation_count(db, c->id, &n, e)))
+			return k;
 		if (n == 0)
 			return xy_fail(e, XY_ECONFLICT, "evaluation_required", "to",
 				       "a project is closed only after a third-party evaluation "
@@ -429,13 +426,8 @@ enum xy_kind project_transition(struct store *s, const struct actor *who, int64_
 
 static void set_time(json_t *o, const char *key, struct db_stmt *st, int col)
 {
-	if (db_col_null(st, col)) {
-		json_object_set_new(o, key, json_null());
-		return;
-	}
-	char iso[40];
-	time_iso(db_col_i64(st, col), iso, sizeof iso);
-	json_object_set_new(o, key, json_string(iso));
+	json_object_set_new(o, key,
+			    db_col_null(st, col) ? json_null() : rowjson_time(db_col_i64(st, col)));
 }
 
 static json_t *project_row_json(struct db_stmt *st, bool full)
@@ -448,11 +440,11 @@ static json_t *project_row_json(struct db_stmt *st, bool full)
 	int64_t allocated = db_col_i64(st, 6), spent = db_col_i64(st, 7);
 	json_t *o = json_pack(
 		"{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I}", "id",
-		(json_int_t)db_col_i64(st, 0), "area_id", (json_int_t)db_col_i64(st, 1), "area_name",
-		db_col_text(st, 2), "title", db_col_text(st, 3), "status", status, "budget_fen",
-		(json_int_t)db_col_i64(st, 5), "allocated_fen", (json_int_t)allocated, "spent_fen",
-		(json_int_t)spent, "balance_fen", (json_int_t)(allocated - spent), "overdue",
-		overdue, "needs_count", (json_int_t)db_col_i64(st, 19));
+		(json_int_t)db_col_i64(st, 0), "area_id", (json_int_t)db_col_i64(st, 1),
+		"area_name", db_col_text(st, 2), "title", db_col_text(st, 3), "status", status,
+		"budget_fen", (json_int_t)db_col_i64(st, 5), "allocated_fen", (json_int_t)allocated,
+		"spent_fen", (json_int_t)spent, "balance_fen", (json_int_t)(allocated - spent),
+		"overdue", overdue, "needs_count", (json_int_t)db_col_i64(st, 19));
 	json_object_set_new(o, "fund_id",
 			    db_col_i64(st, 8) ? json_integer(db_col_i64(st, 8)) : json_null());
 	json_object_set_new(o, "reason",
@@ -463,17 +455,17 @@ static json_t *project_row_json(struct db_stmt *st, bool full)
 	if (full) {
 		json_object_set_new(o, "goals", json_string(db_col_text(st, 14)));
 		json_object_set_new(o, "feasibility", json_string(db_col_text(st, 15)));
-		json_object_set_new(o, "created_by", db_col_i64(st, 16)
-							     ? json_integer(db_col_i64(st, 16))
-							     : json_null());
+		json_object_set_new(o, "created_by",
+				    db_col_i64(st, 16) ? json_integer(db_col_i64(st, 16))
+						       : json_null());
 		set_time(o, "approved_at", st, 17);
 		set_time(o, "closed_at", st, 18);
 	}
 	return o;
 }
 
-enum xy_kind projects_list(struct store *s, const struct actor *who,
-			   const struct project_filter *f, json_t **out, struct xy_err *e)
+enum xy_kind projects_list(struct store *s, const struct actor *who, const struct project_filter *f,
+			   json_t **out, struct xy_err *e)
 {
 	struct db *db = store_conn(s, e);
 	if (!db)
@@ -531,42 +523,36 @@ enum xy_kind projects_list(struct store *s, const struct actor *who,
 	return XY_OK;
 }
 
-/* Appends the rows of a one-parameter statement as objects built by row(). */
-static enum xy_kind rows_json(struct db *db, enum stmt_id id, int64_t param,
-			      json_t *(*row)(struct db_stmt *), json_t **out, struct xy_err *e)
+/* The rows of a one-parameter statement as objects built by row(). */
+static enum xy_kind rows_json(struct db *db, enum stmt_id id, int64_t param, rowjson_row_fn row,
+			      json_t **out, struct xy_err *e)
 {
 	struct db_stmt *st = db_stmt(db, id);
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
 	db_bind_i64(st, 1, param);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(arr, row(st));
-	db_reset(st);
-	if (rc != DB_DONE) {
-		json_decref(arr);
-		return db_fail(db, rc, e);
-	}
-	*out = arr;
-	return XY_OK;
+	*out = rowjson_rows(st, row, NULL);
+	return *out ? XY_OK : db_fail(db, DB_FAIL, e);
 }
 
-static json_t *need_row(struct db_stmt *st)
+static json_t *need_row(struct db_stmt *st, const void *ctx)
 {
+	(void)ctx;
 	return json_pack("{s:I, s:s?, s:s, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0),
 			 "tracking_no", db_col_text(st, 1), "title", db_col_text(st, 2), "status",
 			 db_col_text(st, 3), "category", db_col_text(st, 4));
 }
 
-static json_t *provider_row(struct db_stmt *st)
+static json_t *provider_row(struct db_stmt *st, const void *ctx)
 {
+	(void)ctx;
 	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0), "name",
 			 db_col_text(st, 1), "kind", db_col_text(st, 2));
 }
 
-static json_t *history_row(struct db_stmt *st)
+static json_t *history_row(struct db_stmt *st, const void *ctx)
 {
+	(void)ctx;
 	json_t *o = json_object();
 	const char *from = db_col_text(st, 0), *reason = db_col_text(st, 4);
 	json_object_set_new(o, "from", from ? json_string(from) : json_null());

@@ -60,6 +60,17 @@ const struct transfer_table transfer_tables[] = {
 	{ "activity_signups", "activity_id, user_id, created_at", 3 },
 	{ "feedback", "id, project_id, user_id, area_path, rating, score, comment, created_at", 8 },
 	{ "evaluations", "id, project_id, evaluator_id, score, scorecard, report, created_at", 7 },
+	{ "area_population",
+	  "area_id, residents, elderly, children, disabled, low_income, updated_by, updated_at",
+	  8 },
+	{ "pb_rounds",
+	  "id, area_id, area_path, fund_id, title, budget_fen, rule, vote_type, min_approvals, "
+	  "max_approvals, status, ballots, result, created_by, created_at, closed_by, closed_at",
+	  17 },
+	{ "pb_round_projects",
+	  "round_id, pos, code, project_id, title, cost_fen, supporters, selected", 8 },
+	{ "pb_ballots",
+	  "id, round_id, user_id, voter_key, approvals, points, created_at, updated_at", 8 },
 	{ "audit_events",
 	  "id, at, actor_id, area_id, area_path, action, entity, entity_id, data, prev_hash, hash",
 	  11 },
@@ -77,7 +88,7 @@ static const char *const identity_tables[] = {
 	"projects",     "project_history", "fund_allocations",
 	"expenditures", "venues",          "venue_zones",
 	"activities",   "bookings",        "feedback",
-	"evaluations",
+	"evaluations",  "pb_rounds",       "pb_ballots",
 };
 
 struct copy {

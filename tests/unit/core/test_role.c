@@ -165,6 +165,9 @@ static void test_role_may_exact_sets(void **state)
 		assert_int_equal(role_may(ro, ACT_ACTIVITY_JOIN), r == ROLE_RESIDENT);
 		assert_int_equal(role_may(ro, ACT_FEEDBACK), r == ROLE_RESIDENT);
 		assert_int_equal(role_may(ro, ACT_EVALUATE), r == ROLE_EVALUATOR);
+		assert_int_equal(role_may(ro, ACT_PB_MANAGE),
+				 r == ROLE_ADMIN || r == ROLE_SECRETARY);
+		assert_int_equal(role_may(ro, ACT_PB_VOTE), r == ROLE_RESIDENT);
 	}
 }
 

@@ -702,6 +702,41 @@ static void test_add1_ends(void **state)
 	}
 }
 
+/* Add1 skips the reruns whose every decision provably stands: the outcome, the number of runs
+ * it stands for and the returned run's budget are those of computing every run. */
+static void test_add1_skipping_is_exact(void **state)
+{
+	(void)state;
+	rng_state = 2024;
+	static const char *const rules[] = { "mes_cost_add1", "mes_card_add1", "mes_points_add1",
+					     "mes_cost_add1_greedy" };
+	int skipped = 0;
+	for (int it = 0; it < 400; it++) {
+		struct inst t;
+		random_instance(&t, it % 4 == 2);
+		t.in.budget *= 37; /* more runs per instance */
+		for (size_t p = 0; p < t.np; p++)
+			t.cost[p] *= 31;
+		struct pb_rule r;
+		assert_true(pb_rule_parse(rules[it % 4], &r));
+		struct pb_result a, b;
+		struct xy_err e;
+		assert_int_equal(pb_run(&t.in, &r, &a, &e), XY_OK);
+		r.every_run = true;
+		assert_int_equal(pb_run(&t.in, &r, &b, &e), XY_OK);
+		assert_int_equal(a.nselected, b.nselected);
+		for (size_t i = 0; i < a.nselected; i++)
+			assert_int_equal(a.selected[i], b.selected[i]);
+		assert_int_equal(a.runs, b.runs);
+		assert_int_equal(b.computed_runs, b.runs);
+		assert_string_equal(a.voter_budget, b.voter_budget);
+		skipped += a.computed_runs < a.runs;
+		pb_result_release(&a);
+		pb_result_release(&b);
+	}
+	assert_true(skipped > 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +751,7 @@ int main(void)
 		cmocka_unit_test(test_mes_against_naive),
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_add1_ends),
+		cmocka_unit_test(test_add1_skipping_is_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
