@@ -113,6 +113,7 @@ valgrind: all
 bench: deps all
 	sh bench/http.sh
 	sh bench/match/run.sh
+	sh bench/pb/run.sh
 
 clean:
 	rm -rf build

@@ -138,16 +138,28 @@ enum xy_kind pb_instance_check(const struct pb_instance *in, struct xy_err *e)
 /* ---- the prepared instance: supporters per project ---------------------------------------------
  */
 
+/* Voters whose ballots are the same (as sets of projects with points) form one group: the rules
+ * treat them alike, so they are counted once with their number. */
 struct pbx {
 	const struct pb_instance *in;
-	size_t np, nv;
+	size_t np, nv;    /* nv: voter groups */
+	int64_t *mult;    /* voters per group */
+	size_t *gstart;   /* nv + 1 offsets into gproj: each group's ballot */
+	uint32_t *gproj;  /* projects, ascending */
 	size_t *sstart;   /* np + 1 offsets into svoter / spoints */
-	uint32_t *svoter; /* supporting voters of each project, ascending */
+	uint32_t *svoter; /* supporting groups of each project, ascending */
 	int64_t *spoints; /* their points (1 on approval ballots) */
-	int64_t *nsup;    /* listed supporters */
+	int64_t *nsup;    /* listed supporters (voters) */
 	int64_t *npos;    /* supporters with points > 0 */
 	int64_t *ptotal;  /* total points */
 	uint32_t *byid;   /* project indices in id order */
+	size_t *ostart;   /* np + 1 offsets into oproj, or NULL (too many projects) */
+	uint32_t *oproj;  /* the projects that share a supporter with each project */
+	/* while building: each voter's ballot without repeats, projects ascending */
+	size_t *cstart;
+	uint32_t *cproj;
+	int64_t *cpts;
+	uint64_t *chash;
 };
 
 static int cmp_byid(const void *a, const void *b, const struct pbx *x)
@@ -176,63 +188,186 @@ static void sort_ctx(uint32_t *a, size_t n, uint32_t *tmp,
 	memcpy(a, tmp, n * sizeof *a);
 }
 
+/* Orders voters by ballot (hash first): equal ballots end up next to each other. */
+static int cmp_ballot(const void *a, const void *b, const struct pbx *x)
+{
+	uint32_t u = *(const uint32_t *)a, v = *(const uint32_t *)b;
+	if (x->chash[u] != x->chash[v])
+		return x->chash[u] < x->chash[v] ? -1 : 1;
+	size_t i = x->cstart[u], j = x->cstart[v];
+	for (; i < x->cstart[u + 1] && j < x->cstart[v + 1]; i++, j++) {
+		if (x->cproj[i] != x->cproj[j])
+			return x->cproj[i] < x->cproj[j] ? -1 : 1;
+		if (x->cpts[i] != x->cpts[j])
+			return x->cpts[i] < x->cpts[j] ? -1 : 1;
+	}
+	if (i < x->cstart[u + 1] || j < x->cstart[v + 1])
+		return i < x->cstart[u + 1] ? 1 : -1;
+	return u < v ? -1 : u > v;
+}
+
+/* Each voter's ballot without repeats (the last points win), projects ascending, and its
+ * hash. */
+static void pbx_ballots(struct pbx *x, const struct pb_instance *in)
+{
+	size_t np = in->nprojects, nv = in->nvoters, n = 0;
+	size_t *last = xy_calloc(np + 1, sizeof *last), *pos = xy_malloc((np + 1) * sizeof *pos);
+	size_t total = in->ballot_start[nv];
+	x->cstart = xy_malloc((nv + 1) * sizeof *x->cstart);
+	x->cproj = xy_malloc((total + 1) * sizeof *x->cproj);
+	x->cpts = xy_malloc((total + 1) * sizeof *x->cpts);
+	x->chash = xy_malloc((nv + 1) * sizeof *x->chash);
+	for (size_t v = 0; v < nv; v++) {
+		x->cstart[v] = n;
+		for (size_t i = in->ballot_start[v]; i < in->ballot_start[v + 1]; i++) {
+			uint32_t p = in->ballot_project[i];
+			int64_t pts = in->points ? in->points[i] : 1;
+			if (last[p] == v + 1) {
+				x->cpts[pos[p]] = pts;
+				continue;
+			}
+			last[p] = v + 1;
+			pos[p] = n;
+			x->cproj[n] = p;
+			x->cpts[n++] = pts;
+		}
+		/* insertion sort: ballots are short */
+		for (size_t i = x->cstart[v] + 1; i < n; i++)
+			for (size_t j = i; j > x->cstart[v] && x->cproj[j - 1] > x->cproj[j]; j--) {
+				uint32_t tp = x->cproj[j];
+				int64_t tv = x->cpts[j];
+				x->cproj[j] = x->cproj[j - 1];
+				x->cpts[j] = x->cpts[j - 1];
+				x->cproj[j - 1] = tp;
+				x->cpts[j - 1] = tv;
+			}
+		uint64_t h = 1469598103934665603ULL;
+		for (size_t i = x->cstart[v]; i < n; i++)
+			h = (h ^ ((uint64_t)x->cproj[i] * 0x9E3779B97F4A7C15ULL ^
+				  (uint64_t)x->cpts[i])) *
+			    1099511628211ULL;
+		x->chash[v] = h;
+	}
+	x->cstart[nv] = n;
+	free(last);
+	free(pos);
+}
+
+#define OVERLAP_PROJECTS_MAX 4096
+
+/* Which projects share a supporter: paying for one changes the prices of those only. */
+static void pbx_overlaps(struct pbx *x)
+{
+	size_t np = x->np, words = (np + 63) / 64;
+	if (np > OVERLAP_PROJECTS_MAX)
+		return;
+	uint64_t *rows = xy_calloc(np * words + 1, sizeof *rows), *set = xy_calloc(words + 1, 8);
+	for (size_t g = 0; g < x->nv; g++) {
+		size_t a = x->gstart[g], b = x->gstart[g + 1];
+		for (size_t i = a; i < b; i++)
+			set[x->gproj[i] / 64] |= (uint64_t)1 << (x->gproj[i] % 64);
+		for (size_t i = a; i < b; i++) {
+			uint64_t *row = rows + (size_t)x->gproj[i] * words;
+			for (size_t w = 0; w < words; w++)
+				row[w] |= set[w];
+		}
+		for (size_t i = a; i < b; i++)
+			set[x->gproj[i] / 64] = 0;
+	}
+	x->ostart = xy_calloc(np + 1, sizeof *x->ostart);
+	size_t n = 0;
+	for (size_t p = 0; p < np; p++)
+		for (size_t w = 0; w < words; w++)
+			n += (size_t)__builtin_popcountll(rows[p * words + w]);
+	x->oproj = xy_malloc((n + 1) * sizeof *x->oproj);
+	n = 0;
+	for (size_t p = 0; p < np; p++) {
+		x->ostart[p] = n;
+		for (size_t q = 0; q < np; q++)
+			if (rows[p * words + q / 64] >> (q % 64) & 1)
+				x->oproj[n++] = (uint32_t)q;
+	}
+	x->ostart[np] = n;
+	free(rows);
+	free(set);
+}
+
 static void pbx_build(struct pbx *x, const struct pb_instance *in)
 {
 	size_t np = in->nprojects, nv = in->nvoters;
 	memset(x, 0, sizeof *x);
 	x->in = in;
 	x->np = np;
-	x->nv = nv;
+	pbx_ballots(x, in);
+	/* groups of equal ballots */
+	uint32_t *order = xy_malloc((nv + 1) * sizeof *order),
+		 *tmp = xy_malloc((nv + 1) * sizeof *tmp);
+	for (size_t v = 0; v < nv; v++)
+		order[v] = (uint32_t)v;
+	sort_ctx(order, nv, tmp, cmp_ballot, x);
+	x->mult = xy_calloc(nv + 1, sizeof *x->mult);
+	x->gstart = xy_malloc((nv + 2) * sizeof *x->gstart);
+	x->gproj = xy_malloc((x->cstart[nv] + 1) * sizeof *x->gproj);
+	int64_t *gpts = xy_malloc((x->cstart[nv] + 1) * sizeof *gpts);
+	size_t ng = 0, n = 0;
+	for (size_t i = 0; i < nv; i++) {
+		uint32_t v = order[i];
+		if (i > 0 && x->chash[order[i - 1]] == x->chash[v]) {
+			size_t a = x->cstart[order[i - 1]], b = x->cstart[v];
+			size_t la = x->cstart[order[i - 1] + 1] - a, lb = x->cstart[v + 1] - b;
+			bool same = la == lb && memcmp(x->cproj + a, x->cproj + b, la * 4) == 0 &&
+				    memcmp(x->cpts + a, x->cpts + b, la * sizeof *x->cpts) == 0;
+			if (same) {
+				x->mult[ng - 1]++;
+				continue;
+			}
+		}
+		x->gstart[ng] = n;
+		for (size_t j = x->cstart[v]; j < x->cstart[v + 1]; j++) {
+			x->gproj[n] = x->cproj[j];
+			gpts[n++] = x->cpts[j];
+		}
+		x->mult[ng++] = 1;
+	}
+	x->gstart[ng] = n;
+	x->nv = ng;
+	free(order);
+	free(tmp);
+	/* supporters of each project: groups in ascending order */
 	x->sstart = xy_calloc(np + 1, sizeof *x->sstart);
 	x->nsup = xy_calloc(np + 1, sizeof *x->nsup);
 	x->npos = xy_calloc(np + 1, sizeof *x->npos);
 	x->ptotal = xy_calloc(np + 1, sizeof *x->ptotal);
-	size_t *last = xy_malloc((np + 1) * sizeof *last); /* voter + 1 that last listed p */
-	size_t *pos = xy_malloc((np + 1) * sizeof *pos);
-	for (size_t p = 0; p < np; p++)
-		last[p] = 0;
-	for (size_t v = 0; v < nv; v++)
-		for (size_t i = in->ballot_start[v]; i < in->ballot_start[v + 1]; i++) {
-			uint32_t p = in->ballot_project[i];
-			if (last[p] != v + 1) {
-				last[p] = v + 1;
-				x->sstart[p + 1]++;
-			}
-		}
+	for (size_t i = 0; i < n; i++)
+		x->sstart[x->gproj[i] + 1]++;
 	for (size_t p = 0; p < np; p++)
 		x->sstart[p + 1] += x->sstart[p];
-	size_t total = x->sstart[np];
-	x->svoter = xy_malloc((total + 1) * sizeof *x->svoter);
-	x->spoints = xy_malloc((total + 1) * sizeof *x->spoints);
 	size_t *fill = xy_malloc((np + 1) * sizeof *fill);
-	for (size_t p = 0; p < np; p++) {
-		fill[p] = x->sstart[p];
-		last[p] = 0;
-	}
-	for (size_t v = 0; v < nv; v++)
-		for (size_t i = in->ballot_start[v]; i < in->ballot_start[v + 1]; i++) {
-			uint32_t p = in->ballot_project[i];
-			int64_t pts = in->points ? in->points[i] : 1;
-			if (last[p] == v + 1) { /* listed twice: the last points win */
-				x->spoints[pos[p]] = pts;
-				continue;
-			}
-			last[p] = v + 1;
-			pos[p] = fill[p]++;
-			x->svoter[pos[p]] = (uint32_t)v;
-			x->spoints[pos[p]] = pts;
-		}
-	for (size_t p = 0; p < np; p++)
-		for (size_t i = x->sstart[p]; i < x->sstart[p + 1]; i++) {
-			x->nsup[p]++;
-			x->npos[p] += x->spoints[i] > 0;
-			x->ptotal[p] += x->spoints[i];
+	memcpy(fill, x->sstart, np * sizeof *fill);
+	x->svoter = xy_malloc((n + 1) * sizeof *x->svoter);
+	x->spoints = xy_malloc((n + 1) * sizeof *x->spoints);
+	for (size_t g = 0; g < ng; g++)
+		for (size_t i = x->gstart[g]; i < x->gstart[g + 1]; i++) {
+			uint32_t p = x->gproj[i];
+			x->svoter[fill[p]] = (uint32_t)g;
+			x->spoints[fill[p]++] = gpts[i];
+			x->nsup[p] += x->mult[g];
+			x->npos[p] += gpts[i] > 0 ? x->mult[g] : 0;
+			x->ptotal[p] += gpts[i] * x->mult[g];
 		}
 	free(fill);
-	free(pos);
-	free(last);
+	free(gpts);
+	free(x->cstart);
+	free(x->cproj);
+	free(x->cpts);
+	free(x->chash);
+	x->cstart = NULL;
+	x->cproj = NULL;
+	x->cpts = NULL;
+	x->chash = NULL;
+	pbx_overlaps(x);
 	x->byid = xy_malloc((np + 1) * sizeof *x->byid);
-	uint32_t *tmp = xy_malloc((np + 1) * sizeof *tmp);
+	tmp = xy_malloc((np + 1) * sizeof *tmp);
 	for (size_t p = 0; p < np; p++)
 		x->byid[p] = (uint32_t)p;
 	sort_ctx(x->byid, np, tmp, cmp_byid, x);
@@ -241,6 +376,11 @@ static void pbx_build(struct pbx *x, const struct pb_instance *in)
 
 static void pbx_release(struct pbx *x)
 {
+	free(x->ostart);
+	free(x->oproj);
+	free(x->mult);
+	free(x->gstart);
+	free(x->gproj);
 	free(x->sstart);
 	free(x->svoter);
 	free(x->spoints);
@@ -685,8 +825,9 @@ static void mes_gather(struct mes *m, size_t p)
 		m->ent_of[i - s0] = NONE;
 		if (w == 0)
 			continue;
+		int64_t mult = x->mult[x->svoter[i]];
 		if (k == 0) {
-			m->empty++;
+			m->empty += mult;
 			continue;
 		}
 		if (m->stamp[k] != m->gen) {
@@ -701,7 +842,7 @@ static void mes_gather(struct mes *m, size_t p)
 			m->ent[e] = (struct mes_ent){ .k = k, .next = m->head[k], .w = w };
 			m->head[k] = e;
 		}
-		m->ent[e].cnt++;
+		m->ent[e].cnt += mult;
 		m->ent_of[i - s0] = e;
 	}
 }
@@ -1015,9 +1156,11 @@ static void mes_pay(struct mes *m, size_t p, struct pb_payment *pay)
 			continue;
 		uint32_t v = x->svoter[i];
 		m->vcls[v] = newk[m->ent_of[i - s0]];
-		for (size_t b = x->in->ballot_start[v]; b < x->in->ballot_start[v + 1]; b++)
-			m->fresh[x->in->ballot_project[b]] = false;
+		for (size_t b = x->gstart[v]; !x->ostart && b < x->gstart[v + 1]; b++)
+			m->fresh[x->gproj[b]] = false;
 	}
+	for (size_t i = x->ostart ? x->ostart[p] : 0; x->ostart && i < x->ostart[p + 1]; i++)
+		m->fresh[x->oproj[i]] = false;
 	free(newk);
 }
 
@@ -1148,7 +1291,7 @@ static void pb_run_mes(const struct pbx *x, const struct pb_rule *r, struct sel 
 	mes_init(&m, x, r->utility);
 	mpq_t b0, step, bound, chosen;
 	mpq_inits(b0, step, bound, chosen, NULL);
-	long n = x->nv ? (long)x->nv : 1;
+	long n = in->nvoters ? (long)in->nvoters : 1;
 	mpq_set_si(b0, in->budget, (unsigned long)n);
 	mpq_canonicalize(b0);
 	mpq_set(chosen, b0);

@@ -1,0 +1,13 @@
+META
+key;value
+budget;10
+vote_type;cumulative
+PROJECTS
+project_id;cost
+x;5
+y;5
+VOTES
+voter_id;vote;points
+1;x,y;3,2
+2;y;5
+3;x,x;1,4

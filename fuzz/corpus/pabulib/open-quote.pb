@@ -1,0 +1,4 @@
+META
+key;value
+description;"open
+budget;10

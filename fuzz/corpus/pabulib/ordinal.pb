@@ -1,0 +1,11 @@
+META
+key;value
+budget;10
+vote_type;ordinal
+PROJECTS
+project_id;cost
+1;5
+2;7
+VOTES
+voter_id;vote
+1;2,1

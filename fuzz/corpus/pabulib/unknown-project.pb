@@ -1,0 +1,10 @@
+META
+key;value
+budget;10
+vote_type;approval
+PROJECTS
+project_id;cost
+1;5
+VOTES
+voter_id;vote
+v;1,2
