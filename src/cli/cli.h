@@ -16,6 +16,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_migrate_store(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_pb(int argc, char **argv);
 int cmd_allocate(int argc, char **argv);
 
@@ -46,24 +47,32 @@ struct store *cli_open(const char *db, enum cli_open_mode mode);
 /* db with any password in a URL replaced by *** (for logs). */
 void cli_redact(const char *db, char *out, size_t n);
 
+/* The command line acting as the system: an admin whose scope is the whole tree (whoever may
+ * open the database may read all of it). */
+void cli_system_actor(struct actor *a);
+
 /* Makes sure the root area and the first admin exist (`init`). Prints the generated password
  * once when XINYUAN_ADMIN_PASSWORD is not set. Returns 0 or prints why not. */
 int cli_ensure_admin(struct store *s);
 
-/* demo (demo_data.c) — the demo data set of `xinyuan demo`. Its history spans the
- * DEMO_HISTORY_DAYS days before the moment the command runs. */
+/* demo (demo_data.c, demo_projects.c) — the demo data set of `xinyuan demo`. Its history
+ * opens on 2 January of the year before the moment the command runs (demo_start): the areas,
+ * people and pools; the project year is that calendar year (demo_year); the needs list spans
+ * the last DEMO_HISTORY_DAYS days. */
 #define DEMO_HISTORY_DAYS 62
+int64_t demo_start(int64_t end);
+int demo_year(int64_t end);
 
 /* 0 when the database holds no needs yet; otherwise prints "not a fresh database" (or why it
  * cannot tell) and returns -1. */
 int demo_check_fresh(struct store *s);
 
-/* Loads the demo areas, users, providers and needs list through the store, each action taken
- * by the right user and dated with time_set_override() between end - DEMO_HISTORY_DAYS days
- * and end; then prints a summary (figures, usernames, password) to stdout. Call on a fresh
- * database after cli_ensure_admin. The password comes from XINYUAN_DEMO_PASSWORD (default
- * "demo12345"). Returns 0, or prints the step that failed and returns -1 (what was loaded
- * before stays). Clears the time override either way. */
+/* Loads the demo areas, users, providers, the project year and the needs list through the
+ * store, each action taken by the right user and dated with time_set_override() between
+ * demo_start(end) and end; then prints a summary (figures, usernames, password) to stdout.
+ * Call on a fresh database after cli_ensure_admin. The password comes from
+ * XINYUAN_DEMO_PASSWORD (default "demo12345"). Returns 0, or prints the step that failed and
+ * returns -1 (what was loaded before stays). Clears the time override either way. */
 int demo_load(struct store *s, int64_t end);
 
 #endif

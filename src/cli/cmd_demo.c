@@ -5,8 +5,9 @@
 
 static const char usage[] =
 	"usage: xinyuan demo --db PATH\n"
-	"Loads the demo data (areas, categories, providers, residents and a\n"
-	"needs list in every state) into a fresh database.\n"
+	"Loads the demo data (areas, categories, providers, residents, last year's\n"
+	"funds, projects, venues, activities and feedback, and a needs list in every\n"
+	"state) into a fresh database.\n"
 	"Demo users get the password $XINYUAN_DEMO_PASSWORD (default demo12345).\n";
 
 int cmd_demo(int argc, char **argv)
@@ -28,7 +29,7 @@ int cmd_demo(int argc, char **argv)
 	}
 	/* the root area and the admin open the demo history */
 	int64_t end = time_now();
-	time_set_override(end - (int64_t)DEMO_HISTORY_DAYS * 24 * 3600);
+	time_set_override(demo_start(end));
 	int rc = cli_ensure_admin(s);
 	time_set_override(0);
 	if (rc == 0)

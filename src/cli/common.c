@@ -93,6 +93,15 @@ struct store *cli_open(const char *db, enum cli_open_mode mode)
 	return s;
 }
 
+void cli_system_actor(struct actor *a)
+{
+	memset(a, 0, sizeof *a);
+	a->ngrants = 1;
+	a->grants[0].role = ROLE_ADMIN;
+	snprintf(a->grants[0].path, sizeof a->grants[0].path, "/");
+	snprintf(a->grants[0].scope, sizeof a->grants[0].scope, "/");
+}
+
 /* The id of the first root area (0 when there is none). */
 static int64_t root_area(struct store *s)
 {
@@ -139,12 +148,10 @@ int cli_ensure_admin(struct store *s)
 			PASSWORD_MIN, PASSWORD_MAX);
 		return -1;
 	}
-	struct actor system = { 0 };
+	struct actor system;
+	cli_system_actor(&system);
 	int64_t root = root_area(s);
 	if (!root) {
-		system.ngrants = 1;
-		system.grants[0].role = ROLE_ADMIN;
-		snprintf(system.grants[0].scope, sizeof system.grants[0].scope, "/");
 		if (area_create(s, &system, "四川省", "province", 0, &root, &e)) {
 			fprintf(stderr, "xinyuan: cannot create the root area: %s\n", e.message);
 			return -1;

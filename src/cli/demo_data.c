@@ -1,6 +1,7 @@
 /* demo_data — the data set `xinyuan demo` loads: the area tree of PRODUCT.md, the staff,
- * residents and providers of three communities, and a needs list in every state (except
- * in_project) with a believable history over the last DEMO_HISTORY_DAYS days.
+ * residents and providers of three communities, and a needs list in every state with a
+ * believable history over the last DEMO_HISTORY_DAYS days. The project year before it (funds,
+ * projects, activities, feedback) is demo_projects.c's.
  *
  * Everything goes through the store acting as the right user, so the rules, the history rows
  * and the audit chain are the real ones; time_set_override() dates each action. The history is
@@ -13,6 +14,8 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/demo.h"
+#include "core/secret.h"
 #include "core/timefmt.h"
 #include "store/areas.h"
 #include "store/identity.h"
@@ -131,6 +134,12 @@ static const struct demo_provider {
      {"tech_education", "charity"}, 2, "028-84456677", NULL, "worker_jyq2"},
     {"jinxin", "resource", "锦心社会工作服务中心", "jyq",
      {"elderly", "children", "culture"}, 5, "028-84457788", NULL, "worker_jyq"},
+    {"swj", "resource", "锦江区商务局", "jyq",
+     {"public_space"}, 2, "028-84451100", NULL, "worker_jyq"},
+    {"jinyue", "resource", "锦悦商业运营管理有限公司", "jyq",
+     {"public_space", "culture"}, 2, "028-84453366", NULL, "worker_jyq"},
+    {"yishihui", "talent", "九眼桥社区居民议事会", "jyq",
+     {"public_space", "environment"}, 3, "028-84450000", NULL, "worker_jyq2"},
     {"jq_wuye", "resource", "锦泉苑物业管理处", "jq",
      {"environment", "courtyard"}, 2, "028-84459900", NULL, "worker_jq"},
     {"tbzj", "resource", "蔡山社区童伴之家", "cs",
@@ -840,29 +849,80 @@ struct demo {
 	struct actor *actor; /* NUSERS, owned */
 	int64_t provider_id[NPROVIDERS];
 	int64_t need_id[NNEEDS];
+	const char *password;
+	char hash[SECRET_HASH_MAX];
 	struct xy_err e;
 };
 
-/* The system acting as admin everywhere (area creation is for admins only). */
-static void system_actor(struct actor *a)
+struct store *demo_store(const struct demo *d)
 {
-	memset(a, 0, sizeof *a);
-	a->ngrants = 1;
-	a->grants[0].role = ROLE_ADMIN;
-	snprintf(a->grants[0].path, sizeof a->grants[0].path, "/");
-	snprintf(a->grants[0].scope, sizeof a->grants[0].scope, "/");
+	return d->s;
+}
+
+const struct actor *demo_system(const struct demo *d)
+{
+	return &d->system;
+}
+
+int64_t demo_area(const struct demo *d, const char *key)
+{
+	return d->area_id[area_index(key)];
+}
+
+const struct actor *demo_user(const struct demo *d, const char *username)
+{
+	return &d->actor[user_index(username)];
+}
+
+int64_t demo_provider(const struct demo *d, const char *key)
+{
+	return d->provider_id[provider_index(key)];
+}
+
+const char *demo_password(const struct demo *d)
+{
+	return d->password;
+}
+
+const char *demo_password_hash(const struct demo *d)
+{
+	return d->hash;
+}
+
+int demo_fail(const char *what, const char *name, const struct xy_err *e)
+{
+	fprintf(stderr, "xinyuan: demo: %s '%s': %s (%s)\n", what, name, e->message, e->code);
+	return -1;
 }
 
 static int fail(const struct demo *d, const char *what, const char *name)
 {
-	fprintf(stderr, "xinyuan: demo: %s '%s': %s (%s)\n", what, name, d->e.message, d->e.code);
-	return -1;
+	return demo_fail(what, name, &d->e);
+}
+
+int64_t demo_start(int64_t end)
+{
+	time_t tt = (time_t)end;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	tm = (struct tm){
+		.tm_year = tm.tm_year - 1, .tm_mon = 0, .tm_mday = 2, .tm_hour = 9, .tm_isdst = -1
+	};
+	return (int64_t)mktime(&tm);
+}
+
+int demo_year(int64_t end)
+{
+	time_t tt = (time_t)end;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	return tm.tm_year + 1900 - 1;
 }
 
 int demo_check_fresh(struct store *s)
 {
 	struct actor sys;
-	system_actor(&sys);
+	cli_system_actor(&sys);
 	struct need_filter f = { .pg = { 1, 1 } };
 	struct xy_err e = { 0 };
 	json_t *out;
@@ -929,17 +989,17 @@ static int load_areas(struct demo *d, int64_t *t)
 	return 0;
 }
 
-static int load_users(struct demo *d, const char *password, int64_t *t)
+static int load_users(struct demo *d, int64_t *t)
 {
-	fprintf(stderr, "xinyuan: demo: creating %d users (password hashing takes a moment)\n",
-		NUSERS);
+	fprintf(stderr, "xinyuan: demo: creating %d users\n", NUSERS);
 	struct db *db = store_conn(d->s, &d->e);
 	if (!db)
 		return fail(d, "opening", store_target(d->s));
 	for (int i = 0; i < NUSERS; i++) {
 		const struct demo_user *u = &users[i];
 		struct user_input in = { .username = u->username,
-					 .password = password,
+					 .password = d->password,
+					 .password_hash = d->hash,
 					 .display_name = u->name,
 					 .phone = u->phone,
 					 .ngrants = 1,
@@ -1217,8 +1277,9 @@ static int load_needs(struct demo *d)
 
 /* ---- summary --------------------------------------------------------------------------- */
 
-static void print_summary(struct demo *d, const char *password)
+static void print_summary(struct demo *d)
 {
+	const char *password = d->password;
 	json_t *st;
 	struct xy_err e = { 0 };
 	printf("demo data loaded into %s\n", store_target(d->s));
@@ -1266,22 +1327,35 @@ int demo_load(struct store *s, int64_t end)
 	struct demo *d = xy_calloc(1, sizeof *d);
 	d->s = s;
 	d->end = end;
+	d->password = password;
 	d->actor = xy_calloc(NUSERS, sizeof *d->actor);
-	system_actor(&d->system);
-	/* setup first: areas, then people, then the pools; the needs start a few days later */
-	int64_t t = end - DEMO_HISTORY_DAYS * DAY + 10 * MINUTE;
-	int rc = load_areas(d, &t);
+	cli_system_actor(&d->system);
+	int rc = 0;
+	/* every demo account shares the password: one Argon2id hash serves them all */
+	if (secret_password_hash(password, d->hash) != 0) {
+		fprintf(stderr, "xinyuan: demo: cannot hash the demo password\n");
+		rc = -1;
+	}
+	/* setup first: areas, then people, then the pools; then the project year; the needs
+	 * list of the last weeks comes last */
+	int64_t t = demo_start(end) + 10 * MINUTE;
+	if (rc == 0)
+		rc = load_areas(d, &t);
 	t = in_hours(t + DAY, 9, 18);
 	if (rc == 0)
-		rc = load_users(d, password, &t);
+		rc = load_users(d, &t);
 	t = in_hours(t + DAY, 9, 18);
 	if (rc == 0)
 		rc = load_providers(d, &t);
 	if (rc == 0)
+		rc = demo_projects_load(d, demo_year(end));
+	if (rc == 0)
 		rc = load_needs(d);
 	time_set_override(0);
-	if (rc == 0)
-		print_summary(d, password);
+	if (rc == 0) {
+		print_summary(d);
+		demo_projects_summary(d, demo_year(end));
+	}
 	free(d->actor);
 	free(d);
 	return rc;

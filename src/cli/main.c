@@ -18,6 +18,7 @@ static const struct {
 	{ "routes", cmd_routes, "list the HTTP routes the server registers" },
 	{ "migrate-store", cmd_migrate_store, "copy a SQLite installation into PostgreSQL" },
 	{ "match", cmd_match, "match needs to providers: the optimal assignment" },
+	{ "report", cmd_report, "the annual report of an area, computed from its records" },
 	{ "pb", cmd_pb, "participatory budgeting: run rules on .pb files, import, export" },
 	{ "allocate", cmd_allocate, "split a fund between courtyards by need" },
 };

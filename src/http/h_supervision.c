@@ -1,7 +1,7 @@
-/* h_supervision — audit trail, chain verification and supervision figures over HTTP. */
+/* h_supervision — the audit trail and its chain verification over HTTP (the figures are in
+ * h_stats.c). */
 #include "http/handlers.h"
 #include "store/audit_log.h"
-#include "store/needs.h"
 
 void h_audit_list(struct req *r)
 {
@@ -42,22 +42,4 @@ void h_audit_verify(struct req *r)
 				    json_pack("{s:I, s:s}", "id", (json_int_t)rep.bad_id, "problem",
 					      rep.problem));
 	reply_json(r, 200, o);
-}
-
-void h_stats(struct req *r)
-{
-	int64_t area_id, year;
-	struct xy_err e = { 0 };
-	if (req_query_int(r, "area_id", 0, 1, INT64_MAX, &area_id, &e) ||
-	    req_query_int(r, "year", 0, 1970, 9999, &year, &e)) {
-		reply_error(r, &e);
-		return;
-	}
-	json_t *out;
-	if (needs_stats(handler_store(r), &r->actor, area_id, (int)year, &out, &e)) {
-		reply_error(r, &e);
-		return;
-	}
-	json_object_set_new(out, "area_id", area_id ? json_integer(area_id) : json_null());
-	reply_json(r, 200, out);
 }

@@ -43,6 +43,8 @@ void h_providers_get(struct req *r);
 void h_audit_list(struct req *r);
 void h_audit_verify(struct req *r);
 void h_stats(struct req *r);
+void h_stats_communities(struct req *r);
+void h_public_board(struct req *r);
 void h_funds_create(struct req *r);
 void h_funds_list(struct req *r);
 void h_funds_get(struct req *r);

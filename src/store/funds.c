@@ -9,6 +9,7 @@
 #include "core/timefmt.h"
 #include "store/areas.h"
 #include "store/projects.h"
+#include "store/rowjson.h"
 #include "store/sqlb.h"
 
 #define FUND_NAME_MAX  100
@@ -49,11 +50,10 @@ static enum xy_kind deny(const struct actor *who, enum action act, const char *w
 			 struct xy_err *e)
 {
 	if (actor_grant_any(who, act))
-		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL, "this %s is outside your area",
-			       what);
+		return xy_fail(e, XY_EFORBIDDEN, "out_of_scope", NULL,
+			       "this %s is outside your area", what);
 	return xy_fail(e, XY_EFORBIDDEN, "forbidden", NULL, "your role may not %s",
-		       act == ACT_FUND_CREATE ? "set up special funds"
-					      : "allocate special funds");
+		       act == ACT_FUND_CREATE ? "set up special funds" : "allocate special funds");
 }
 
 static char *fen_text(int64_t fen, char *buf, size_t cap)
@@ -200,10 +200,11 @@ static enum xy_kind earmark_find(struct db *db, int64_t fund, const char *path, 
 		return db_fail(db, rc, e);
 	char left[48], want[48];
 	if (m->depth && !m->id)
-		return xy_fail(e, XY_ECONFLICT, "over_allocation", "amount_fen",
-			       "the earmark for this project's area has %s yuan left; %s yuan asked",
-			       fen_text(m->left_total, left, sizeof left),
-			       fen_text(amount, want, sizeof want));
+		return xy_fail(
+			e, XY_ECONFLICT, "over_allocation", "amount_fen",
+			"the earmark for this project's area has %s yuan left; %s yuan asked",
+			fen_text(m->left_total, left, sizeof left),
+			fen_text(amount, want, sizeof want));
 	return XY_OK;
 }
 
@@ -355,7 +356,8 @@ enum xy_kind fund_allocate(struct store *s, const struct actor *who, int64_t fun
 		return xy_fail(e, XY_EINVALID, "target_required", "project_id",
 			       "give exactly one of area_id (an earmark) or project_id");
 	if (in->area_id < 0 || in->project_id < 0)
-		return xy_fail(e, XY_EINVALID, "invalid_id", in->area_id < 0 ? "area_id" : "project_id",
+		return xy_fail(e, XY_EINVALID, "invalid_id",
+			       in->area_id < 0 ? "area_id" : "project_id",
 			       "ids are positive integers");
 	if (!money_amount_ok(in->amount_fen))
 		return xy_fail(e, XY_EINVALID, "invalid_amount", "amount_fen",
@@ -435,7 +437,8 @@ static enum xy_kind spend_tx(struct db *db, void *arg, struct xy_err *e)
 	if (rc == DB_CONFLICT) {
 		db_reset(st);
 		return xy_fail(e, XY_ECONFLICT, "duplicate_receipt", "receipt_no",
-			       "receipt %s is already recorded for this project", c->in->receipt_no);
+			       "receipt %s is already recorded for this project",
+			       c->in->receipt_no);
 	}
 	if (rc != DB_ROW) {
 		db_reset(st);
@@ -478,29 +481,17 @@ enum xy_kind project_spend(struct store *s, const struct actor *who, int64_t pro
 
 /* ---- reading --------------------------------------------------------------------------- */
 
-static void set_time(json_t *o, const char *key, int64_t t)
-{
-	char iso[40];
-	time_iso(t, iso, sizeof iso);
-	json_object_set_new(o, key, json_string(iso));
-}
-
-static json_t *text_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *fund_json(struct db_stmt *st, int64_t spent)
 {
 	int64_t amount = db_col_i64(st, 5), allocated = db_col_i64(st, 6);
-	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:I}", "id",
-			      (json_int_t)db_col_i64(st, 0), "area_id",
-			      (json_int_t)db_col_i64(st, 1), "area_name", db_col_text(st, 8),
-			      "year", (json_int_t)db_col_i64(st, 3), "name", db_col_text(st, 4),
-			      "amount_fen", (json_int_t)amount, "allocated_fen",
-			      (json_int_t)allocated, "unallocated_fen",
-			      (json_int_t)(amount - allocated), "spent_fen", (json_int_t)spent);
-	set_time(o, "created_at", db_col_i64(st, 7));
+	json_t *o =
+		json_pack("{s:I, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:I}", "id",
+			  (json_int_t)db_col_i64(st, 0), "area_id", (json_int_t)db_col_i64(st, 1),
+			  "area_name", db_col_text(st, 8), "year", (json_int_t)db_col_i64(st, 3),
+			  "name", db_col_text(st, 4), "amount_fen", (json_int_t)amount,
+			  "allocated_fen", (json_int_t)allocated, "unallocated_fen",
+			  (json_int_t)(amount - allocated), "spent_fen", (json_int_t)spent);
+	json_object_set_new(o, "created_at", rowjson_time(db_col_i64(st, 7)));
 	return o;
 }
 
@@ -563,15 +554,17 @@ enum xy_kind funds_list(struct store *s, const struct actor *who, const struct f
 	return XY_OK;
 }
 
-static json_t *allocation_json(struct db_stmt *st)
+static json_t *allocation_json(struct db_stmt *st, const void *ctx)
 {
+	(void)ctx;
 	bool project = !db_col_null(st, 3);
 	json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:s}", "id", (json_int_t)db_col_i64(st, 0),
 			      "kind", project ? "project" : "earmark", "area_id",
 			      (json_int_t)db_col_i64(st, 1), "amount_fen",
 			      (json_int_t)db_col_i64(st, 6), "area_name", db_col_text(st, 2));
-	json_object_set_new(o, "project_id", project ? json_integer(db_col_i64(st, 3)) : json_null());
-	json_object_set_new(o, "project_title", text_or_null(db_col_text(st, 4)));
+	json_object_set_new(o, "project_id",
+			    project ? json_integer(db_col_i64(st, 3)) : json_null());
+	json_object_set_new(o, "project_title", rowjson_text(db_col_text(st, 4)));
 	json_object_set_new(o, "earmark_id",
 			    db_col_i64(st, 5) ? json_integer(db_col_i64(st, 5)) : json_null());
 	if (!project) {
@@ -579,65 +572,59 @@ static json_t *allocation_json(struct db_stmt *st)
 		json_object_set_new(o, "left_fen",
 				    json_integer(db_col_i64(st, 6) - db_col_i64(st, 7)));
 	}
-	json_object_set_new(o, "note", text_or_null(db_col_text(st, 8)));
-	set_time(o, "created_at", db_col_i64(st, 9));
+	json_object_set_new(o, "note", rowjson_text(db_col_text(st, 8)));
+	json_object_set_new(o, "created_at", rowjson_time(db_col_i64(st, 9)));
 	return o;
 }
 
-static json_t *fund_expenditure_json(struct db_stmt *st)
+static json_t *fund_expenditure_json(struct db_stmt *st, const void *ctx)
 {
+	(void)ctx;
 	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0),
 			      "project_id", (json_int_t)db_col_i64(st, 1), "project_title",
 			      db_col_text(st, 2), "amount_fen", (json_int_t)db_col_i64(st, 3),
 			      "payee", db_col_text(st, 4), "receipt_no", db_col_text(st, 5));
-	json_object_set_new(o, "note", text_or_null(db_col_text(st, 6)));
-	set_time(o, "at", db_col_i64(st, 7));
+	json_object_set_new(o, "note", rowjson_text(db_col_text(st, 6)));
+	json_object_set_new(o, "at", rowjson_time(db_col_i64(st, 7)));
 	return o;
 }
 
-static json_t *project_allocation_json(struct db_stmt *st)
+static json_t *project_allocation_json(struct db_stmt *st, const void *ctx)
 {
+	(void)ctx;
 	json_t *o = json_pack("{s:I, s:I, s:I}", "id", (json_int_t)db_col_i64(st, 0), "fund_id",
 			      (json_int_t)db_col_i64(st, 1), "amount_fen",
 			      (json_int_t)db_col_i64(st, 3));
 	json_object_set_new(o, "earmark_id",
 			    db_col_i64(st, 2) ? json_integer(db_col_i64(st, 2)) : json_null());
-	json_object_set_new(o, "note", text_or_null(db_col_text(st, 4)));
-	set_time(o, "at", db_col_i64(st, 5));
+	json_object_set_new(o, "note", rowjson_text(db_col_text(st, 4)));
+	json_object_set_new(o, "at", rowjson_time(db_col_i64(st, 5)));
 	return o;
 }
 
-static json_t *project_expenditure_json(struct db_stmt *st)
+static json_t *project_expenditure_json(struct db_stmt *st, const void *ctx)
 {
+	(void)ctx;
 	json_t *o = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)db_col_i64(st, 0),
 			      "amount_fen", (json_int_t)db_col_i64(st, 1), "payee",
 			      db_col_text(st, 2), "receipt_no", db_col_text(st, 3));
-	json_object_set_new(o, "note", text_or_null(db_col_text(st, 4)));
-	set_time(o, "at", db_col_i64(st, 5));
+	json_object_set_new(o, "note", rowjson_text(db_col_text(st, 4)));
+	json_object_set_new(o, "at", rowjson_time(db_col_i64(st, 5)));
 	json_object_set_new(o, "recorded_by",
 			    db_col_i64(st, 6) ? json_integer(db_col_i64(st, 6)) : json_null());
 	return o;
 }
 
 /* The rows of a one-parameter statement, each made by row(). */
-static enum xy_kind ledger_rows(struct db *db, enum stmt_id id, int64_t param,
-				json_t *(*row)(struct db_stmt *), json_t **out, struct xy_err *e)
+static enum xy_kind ledger_rows(struct db *db, enum stmt_id id, int64_t param, rowjson_row_fn row,
+				json_t **out, struct xy_err *e)
 {
 	struct db_stmt *st = db_stmt(db, id);
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
 	db_bind_i64(st, 1, param);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(arr, row(st));
-	db_reset(st);
-	if (rc != DB_DONE) {
-		json_decref(arr);
-		return db_fail(db, rc, e);
-	}
-	*out = arr;
-	return XY_OK;
+	*out = rowjson_rows(st, row, NULL);
+	return *out ? XY_OK : db_fail(db, DB_FAIL, e);
 }
 
 enum xy_kind fund_get(struct store *s, const struct actor *who, int64_t id, json_t **out,
@@ -713,8 +700,8 @@ enum xy_kind project_ledger(struct store *s, const struct actor *who, int64_t pr
 		k = ledger_rows(db, STMT_PROJECT_ALLOCATIONS, project_id, project_allocation_json,
 				&allocs, e);
 	if (!k)
-		k = ledger_rows(db, STMT_PROJECT_EXPENDITURES, project_id,
-				project_expenditure_json, &spends, e);
+		k = ledger_rows(db, STMT_PROJECT_EXPENDITURES, project_id, project_expenditure_json,
+				&spends, e);
 	db_rollback(db);
 	if (k) {
 		json_decref(allocs);

@@ -167,10 +167,13 @@ static enum xy_kind create(struct store *s, struct user_new *c, int64_t *id, str
 	if (k)
 		return k;
 	char hash[SECRET_HASH_MAX];
-	if (secret_password_hash(c->in->password, hash) != 0)
+	if (c->in->password_hash)
+		c->hash = c->in->password_hash;
+	else if (secret_password_hash(c->in->password, hash) != 0)
 		return xy_fail(e, XY_EUNAVAIL, "out_of_memory", NULL,
 			       "cannot hash the password now; try again");
-	c->hash = hash;
+	else
+		c->hash = hash;
 	k = store_tx(s, user_create_tx, c, e);
 	if (k == XY_OK && id)
 		*id = c->id;

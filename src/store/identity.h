@@ -29,6 +29,9 @@ struct user_input {
 	const char *username, *password, *display_name, *phone;
 	int ngrants;
 	struct grant_input grants[ACTOR_MAX_GRANTS];
+	/* The Argon2id hash of password, computed once for many accounts that share it (the
+	 * demo's users); NULL: user_create hashes password itself. Never set from a request. */
+	const char *password_hash;
 };
 
 /* Creates a user with grants. who == NULL means the system (init, demo); otherwise every grant

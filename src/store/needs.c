@@ -769,16 +769,10 @@ static json_t *rate(int64_t num, int64_t den)
 	return den > 0 ? json_real((double)num / (double)den) : json_null();
 }
 
-enum xy_kind needs_stats(struct store *s, const struct actor *who, int64_t area_id, int year,
-			 json_t **out, struct xy_err *e)
+enum xy_kind needs_stats_area(struct db *db, const char *path, int year, json_t **out,
+			      struct xy_err *e)
 {
-	struct db *db = store_conn(s, e);
-	if (!db)
-		return e->kind;
-	char path[AREA_PATH_MAX], upper[AREA_PATH_MAX];
-	enum xy_kind k = area_scope(db, who, ACT_STATS_READ, area_id, path, e);
-	if (k)
-		return k;
+	char upper[AREA_PATH_MAX];
 	area_path_upper(path, upper, sizeof upper);
 	int64_t from = 0, to = INT64_MAX, now = time_now();
 	if (year && time_year_bounds(year, &from, &to) != 0)
@@ -832,4 +826,15 @@ enum xy_kind needs_stats(struct store *s, const struct actor *who, int64_t area_
 	json_object_set_new(o, "year", year ? json_integer(year) : json_null());
 	*out = o;
 	return XY_OK;
+}
+
+enum xy_kind needs_stats(struct store *s, const struct actor *who, int64_t area_id, int year,
+			 json_t **out, struct xy_err *e)
+{
+	struct db *db = store_conn(s, e);
+	if (!db)
+		return e->kind;
+	char path[AREA_PATH_MAX];
+	enum xy_kind k = area_scope(db, who, ACT_STATS_READ, area_id, path, e);
+	return k ? k : needs_stats_area(db, path, year, out, e);
 }

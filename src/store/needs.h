@@ -69,5 +69,8 @@ enum xy_kind need_move_by_project(struct db *db, const struct actor *who, int64_
 /* Needs figures for an area subtree (0 = the actor's scope) and year (0 = all years). */
 enum xy_kind needs_stats(struct store *s, const struct actor *who, int64_t area_id, int year,
 			 json_t **out, struct xy_err *e);
+/* The same figures for the subtree at path, for a caller that has checked the scope. */
+enum xy_kind needs_stats_area(struct db *db, const char *path, int year, json_t **out,
+			      struct xy_err *e);
 
 #endif

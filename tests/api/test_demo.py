@@ -1,5 +1,8 @@
 """`xinyuan demo`: the demo data set on a fresh database (a new SQLite file, or a new
-PostgreSQL database when XINYUAN_TEST_PG is set), and what its users see."""
+PostgreSQL database when XINYUAN_TEST_PG is set), and what its users see: the needs list of the
+last weeks, and last year's funds, projects, venues and activities (the figures of 蔡山社区's
+annual report are test_report.py's)."""
+import datetime
 import json
 import re
 import unittest
@@ -8,7 +11,7 @@ from harness import ADMIN_PASSWORD, Server, drop_database, new_database, run_cli
 
 DEMO_PASSWORD = "demo12345"  # the default; the test leaves XINYUAN_DEMO_PASSWORD unset
 STATUSES = ["submitted", "accepted", "rejected", "merged", "wish_open", "claimed", "fulfilled",
-            "confirmed"]
+            "confirmed", "in_project"]
 ENV = {"XINYUAN_ADMIN_PASSWORD": ADMIN_PASSWORD, "XINYUAN_DEMO_PASSWORD": ""}
 
 db = demo = srv = admin = None
@@ -50,14 +53,14 @@ def area_id(name):
 
 
 class Demo(unittest.TestCase):
-    def test_every_status_but_in_project_occurs(self):
+    def test_every_status_occurs(self):
         n = total(admin)
-        self.assertGreaterEqual(n, 40)
-        self.assertLessEqual(n, 60)
-        counts = {s: total(admin, "&status=" + s) for s in STATUSES + ["in_project"]}
+        self.assertGreaterEqual(n, 60)
+        self.assertLessEqual(n, 100)
+        counts = {s: total(admin, "&status=" + s) for s in STATUSES}
         for s in STATUSES:
             self.assertGreater(counts[s], 0, f"no need is {s}: {counts}")
-        self.assertEqual(counts["in_project"], 0)
+        self.assertEqual(counts["in_project"], 2, "the market renewal holds two needs")
         self.assertEqual(sum(counts.values()), n)
 
     def test_summary_names_figures_users_and_password(self):
@@ -133,6 +136,47 @@ class Demo(unittest.TestCase):
         # no full phone number but her own anywhere in the answer
         text = json.dumps(body)
         self.assertEqual(set(re.findall(r"1380000\d{4}", text)), {own[0]["submitter"]["phone"]})
+
+    def test_last_years_projects(self):
+        year = datetime.datetime.now().year - 1
+        st, body, _ = admin.get(f"/api/v1/projects?per_page=100&year={year}")
+        self.assertEqual(st, 200, body)
+        self.assertEqual(body["total"], 18)
+        by_title = {p["title"]: p for p in body["items"]}
+        qicai = by_title["七彩空间：晶蓝半岛闲置用房改造"]
+        self.assertEqual((qicai["status"], qicai["allocated_fen"]), ("closed", 10000000))
+        market = by_title["九眼桥水产市场更新改造"]
+        self.assertEqual(market["status"], "in_progress")
+        st, detail, _ = admin.get(f"/api/v1/projects/{market['id']}")
+        self.assertEqual(st, 200, detail)
+        self.assertEqual({p["name"] for p in detail["providers"]},
+                         {"锦江区商务局", "锦悦商业运营管理有限公司", "九眼桥社区居民议事会"})
+        cs = [p for p in body["items"] if p["title"] not in (qicai["title"], market["title"])]
+        self.assertEqual({p["status"] for p in cs}, {"closed"})
+        self.assertEqual(len(cs), 16)
+
+    def test_qicai_space_has_seven_colour_zones(self):
+        st, body, _ = admin.get(f"/api/v1/venues?area_id={area_id('九眼桥社区')}")
+        self.assertEqual(st, 200, body)
+        venues = [v for v in body["items"] if v["name"] == "七彩空间"]
+        self.assertEqual(len(venues), 1, body)
+        st, venue, _ = admin.get(f"/api/v1/venues/{venues[0]['id']}")
+        self.assertEqual(st, 200, venue)
+        self.assertEqual({z["colour"] for z in venue["zones"]},
+                         {"red", "blue", "white", "silver", "green", "orange", "purple"})
+
+    def test_projects_on_the_public_board(self):
+        st, board, _ = srv.client().get(f"/api/v1/public/board?area_id={area_id('蔡山社区')}")
+        self.assertEqual(st, 200, board)
+        self.assertEqual(len(board["projects"]), 16)
+        self.assertGreater(board["results"]["person_times"], 20000)
+        self.assertEqual(board["money"]["funds_fen"], 60000000)
+        self.assertEqual(len(board["money"]["expenditures"]), 48)
+        text = json.dumps(board, ensure_ascii=False)
+        self.assertEqual(re.findall(r"(?<![\d.])1[3-9]\d{9}(?!\d)", text), [],
+                         "no phone number on the board")
+        for name in ("罗婆婆", "邓大爷", "谢大爷", "cs_resident", "何长青", "罗桂芳"):
+            self.assertNotIn(name, text)
 
 
 if __name__ == "__main__":

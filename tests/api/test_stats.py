@@ -15,13 +15,20 @@ Deadlines are 72 hours, so s2 and s8 are made late by moving respond_by back in 
 九眼桥: due s2..s8 = 7, in time s3 s4 s5 s6 s7 = 5 → 5/7; accepted s3 s5 s6 s8 = 4, resolved s5 s6
 → 1/2; overdue 1. Street: due 8, in time 6 → 3/4; accepted 5, resolved 2 → 2/5. 合江亭 alone:
 1/1 and 0/1 (a rate of 0, not null).
+
+A second server runs all four rings (ringworld.py: funds, earmarks, projects through their
+states, spending, activities with attendance, feedback, an evaluation) and checks the projects,
+activity, satisfaction, money and deadline figures, the per-community table (JSON and CSV) and
+the area scope of both routes.
 """
 import datetime
 import unittest
 
 from harness import PASSWORD, Server, World, assert_error
+from ringworld import EXPECT, YEAR, RingWorld
 
 srv = world = None
+srv2 = ring = None  # a second server: all four rings (ringworld.py)
 S = {}
 STATUSES = ["submitted", "accepted", "rejected", "merged", "wish_open", "claimed", "fulfilled",
             "confirmed", "in_project"]
@@ -67,10 +74,17 @@ def setUpModule():
     # s2: past its deadline and still waiting; s8: answered, but after the deadline
     srv.sql(f"UPDATE needs SET respond_by = created_at - 3600 WHERE id = {S['s2']}")
     srv.sql(f"UPDATE needs SET respond_by = responded_at - 60 WHERE id = {S['s8']}")
+    global srv2, ring
+    srv2 = Server()
+    ring = RingWorld(srv2)
 
 
 def tearDownModule():
-    srv.stop()
+    try:
+        srv.stop()
+    finally:
+        if srv2:
+            srv2.stop()
 
 
 def get(who, query):
@@ -191,6 +205,145 @@ class Refusals(unittest.TestCase):
         st, body, _ = c.get("/api/v1/stats?area_id=999999")
         self.assertIn(st, (404, 422), body)
         self.assertEqual(body["error"]["code"], "area_not_found")
+
+
+# ---- all four rings --------------------------------------------------------------------------
+
+API_FIELDS = ["needs", "needs_by_status", "projects", "projects_by_status", "activity_categories",
+              "events", "person_times", "satisfaction_rate", "response_rate", "resolution_rate",
+              "funds_fen", "allocated_fen", "spent_fen", "overdue"]
+PROJECT_STATUSES = ["draft", "proposed", "approved", "rejected", "in_progress", "evaluating",
+                    "closed", "cancelled"]
+
+
+def rget(who, query=""):
+    st, body, _ = ring.c[who].get("/api/v1/stats" + ("?" + query if query else ""))
+    assert st == 200, (who, query, st, body)
+    return body
+
+
+class Rings(unittest.TestCase):
+    def check(self, st, want):
+        for k, v in want.items():
+            if k == "projects_by_status":
+                full = {s: 0 for s in PROJECT_STATUSES}
+                full.update(v)
+                self.assertEqual(st[k], full)
+            else:
+                self.assertEqual(st[k], v, k)
+
+    def test_every_field_of_the_contract(self):
+        st = rget("secretary")
+        for k in API_FIELDS:
+            self.assertIn(k, st)
+        self.assertEqual(set(st["projects_by_status"]), set(PROJECT_STATUSES))
+        self.assertEqual(sum(st["projects_by_status"].values()), st["projects"])
+        self.assertEqual(st["overdue"], st["overdue_needs"] + st["overdue_projects"])
+        self.assertEqual(st["area"], {"id": ring.areas["jyq"], "name": "九眼桥社区",
+                                      "kind": "community"})
+
+    def test_community(self):
+        st = rget("secretary", f"year={YEAR}")
+        self.check(st, EXPECT["jyq"])
+        self.assertAlmostEqual(st["satisfaction_rate"], 2 / 3, places=6)
+        self.assertEqual([(c["category"], c["events"], c["person_times"])
+                          for c in st["activities_by_category"]],
+                         [("culture", 1, 40), ("elderly", 1, 25)])
+        self.assertEqual(st["activities_by_category"][0]["name"], "文体公益")
+        # n1 and n2 resolved by P1's closing; n3, n6, n8 still open
+        self.assertEqual((st["accepted"], st["resolved"]), (5, 2))
+        self.assertAlmostEqual(st["resolution_rate"], 2 / 5, places=6)
+        self.assertEqual(st["needs_by_status"]["in_project"], 1)
+        self.assertEqual(st["overdue_projects"], 1)
+        self.assertEqual(rget("worker"), rget("secretary"))
+
+    def test_street_district_and_the_other_community(self):
+        self.check(rget("supervisor"), EXPECT["street"])
+        self.check(rget("evaluator"), EXPECT["district"])
+        self.check(rget("worker2"), EXPECT["hjt"])
+        self.assertIsNone(rget("worker2")["satisfaction_rate"])
+        self.check(rget("supervisor", f"area_id={ring.areas['jinglan']}"),
+                   {"projects": 3, "events": 2, "allocated_fen": 200000, "spent_fen": 50000,
+                    "funds_fen": 0})
+
+    def test_other_years_are_empty(self):
+        for y in (YEAR - 1, YEAR + 1):
+            st = rget("supervisor", f"year={y}")
+            self.check(st, {"needs": 0, "projects": 0, "events": 0, "person_times": 0,
+                            "activity_categories": 0, "ratings": 0, "funds_fen": 0,
+                            "allocated_fen": 0, "spent_fen": 0, "overdue": 0})
+            self.assertIsNone(st["satisfaction_rate"])
+
+    def test_scope(self):
+        assert_error(self, ring.c["worker2"].get(f"/api/v1/stats?area_id={ring.areas['jyq']}"),
+                     403, "out_of_scope", "area_id")
+        assert_error(self, ring.c["secretary"].get(
+            f"/api/v1/stats/communities?area_id={ring.areas['hjt']}"), 403, "out_of_scope",
+            "area_id")
+        assert_error(self, ring.c["supervisor"].get(
+            f"/api/v1/stats/communities?area_id={ring.areas['district']}"), 403,
+            "out_of_scope", "area_id")
+        assert_error(self, ring.c["resident"].get("/api/v1/stats/communities"), 403,
+                     "forbidden")
+        assert_error(self, srv2.client().get("/api/v1/stats/communities"), 401,
+                     "not_logged_in")
+
+
+class Communities(unittest.TestCase):
+    def rows(self, who="supervisor", query=""):
+        st, body, _ = ring.c[who].get("/api/v1/stats/communities" + query)
+        self.assertEqual(st, 200, body)
+        return body
+
+    def test_one_row_per_community_adding_up_to_the_street(self):
+        body = self.rows()
+        self.assertEqual([r["name"] for r in body["items"]], ["九眼桥社区", "合江亭社区"])
+        self.assertEqual(body["total"], 2)
+        street = rget("supervisor")
+        for k in ("needs", "projects", "events", "person_times", "ratings", "allocated_fen",
+                  "spent_fen", "funds_fen", "overdue"):
+            self.assertEqual(sum(r[k] for r in body["items"]), street[k], k)
+        for r in body["items"]:
+            one = rget("supervisor", f"area_id={r['area_id']}")
+            for k in API_FIELDS:
+                self.assertEqual(r[k], one[k], (r["name"], k))
+            self.assertEqual(r["street"], "牛市口街道")
+        self.assertEqual([r["name"] for r in self.rows("secretary")["items"]], ["九眼桥社区"])
+        self.assertEqual(self.rows(query=f"?year={YEAR - 1}")["items"][0]["projects"], 0)
+
+    def test_csv_for_excel(self):
+        for headers, query in (({}, "?format=csv"), ({"Accept": "text/csv"}, "")):
+            st, _, hdrs = ring.c["supervisor"].get("/api/v1/stats/communities" + query,
+                                                   headers=headers)
+            self.assertEqual(st, 200)
+            self.assertTrue(hdrs["content-type"].startswith("text/csv"), hdrs)
+            self.assertIn("attachment", hdrs.get("content-disposition", ""))
+        status, hdrs, raw, _ = srv2.raw(
+            ("GET /api/v1/stats/communities?format=csv HTTP/1.1\r\nHost: x\r\n"
+             f"Authorization: Bearer {ring.c['supervisor'].token}\r\n"
+             "Connection: close\r\n\r\n").encode())
+        self.assertEqual(status, 200)
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"), raw[:10])
+        lines = raw[3:].decode("utf-8").split("\r\n")
+        self.assertEqual(lines[-1], "")
+        self.assertEqual(len(lines), 4)  # header, two communities, final line end
+        self.assertIn("community", lines[0])
+        self.assertIn("satisfaction_rate", lines[0])
+        jyq = lines[1].split(",")
+        self.assertEqual(jyq[0], str(ring.areas["jyq"]))
+        self.assertEqual(jyq[2], '"九眼桥社区"')
+        self.assertIn("0.6667", jyq)       # satisfaction
+        self.assertIn("5000.00", jyq)      # funds in yuan
+        self.assertIn("2500.00", jyq)      # allocated
+        hjt = lines[2].split(",")
+        self.assertEqual(hjt[lines[0].split(",").index('"满意率 satisfaction_rate"')], "",
+                         "no ratings: an empty cell, not 0")
+
+    def test_bad_format(self):
+        assert_error(self, ring.c["supervisor"].get("/api/v1/stats/communities?format=xml"),
+                     422, "invalid_parameter", "format")
+        assert_error(self, ring.c["supervisor"].get("/api/v1/stats/communities?year=1800"),
+                     422, "invalid_parameter", "year")
 
 
 if __name__ == "__main__":
