@@ -44,9 +44,9 @@ FUZZ_CLI := $(BUILD)/src/cli/match_instance.o
 DB       ?= var/xinyuan.db
 LISTEN   ?= 127.0.0.1:8080
 
-.PHONY: all run test deps check-banned format format-check clean unit bench valgrind
+.PHONY: all run test deps check-banned format format-check clean unit bench valgrind web web-no-npm browser-deps
 
-all: check-banned $(BUILD)/xinyuan
+all: check-banned $(BUILD)/xinyuan web
 
 $(BUILD)/xinyuan: $(CLI_OBJ) $(BUILD)/libxinyuan.a
 	@echo "  LINK    $@"
@@ -79,6 +79,36 @@ $(BUILD)/tests/fuzz/%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_CLI) $(BUILD)/libxinyu
 	@$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -DFUZZ_CORPUS='"fuzz/corpus/$*"' -o $@ $< \
 		fuzz/replay.c $(FUZZ_CLI) $(BUILD)/libxinyuan.a $(LDFLAGS) $(LDLIBS)
 
+# The web UI (web/: Vue 3 + Vite, docs/web.md) is built into web/dist when npm is there:
+# `npm ci` when the lockfile changed, `vite build` when a web source changed (stamp files).
+# Without npm, `make` builds the server alone and says so (`make deps` installs Node.js).
+NPM       := $(shell command -v npm 2>/dev/null)
+WEB_SRC   := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js
+WEB_STAMP := web/dist/.built
+
+web: $(if $(NPM),$(WEB_STAMP),web-no-npm)
+
+web-no-npm:
+	@echo "  WEB     not built: npm is missing (make deps installs Node.js and npm)"
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	@echo "  NPM     web (npm ci)"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_STAMP): web/node_modules/.installed $(WEB_SRC)
+	@echo "  VITE    web/dist"
+	@cd web && ./node_modules/.bin/vite build --logLevel warn
+	@touch $@
+
+# playwright-core and axe-core for the browser tests (tests/browser)
+browser-deps: $(if $(NPM),tests/browser/node_modules/.installed)
+
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	@echo "  NPM     tests/browser (npm ci)"
+	@cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 deps:
 	@sh scripts/deps.sh
 
@@ -96,13 +126,15 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(dir $(DB))
 	@if [ ! -f $(DB) ]; then ./build/xinyuan demo --db $(DB); fi
-	./build/xinyuan serve --db $(DB) --listen $(LISTEN) $(if $(wildcard web/dist),--web web/dist)
+	./build/xinyuan serve --db $(DB) --listen $(LISTEN) $$([ -f web/dist/index.html ] && echo --web web/dist)
 
 unit: $(UNIT_BIN) $(FUZZ_BIN)
 
-# Every test: unit tests (cmocka) and API tests against the real binary, all under ASan+UBSan.
+# Every test: unit tests (cmocka) and API tests against the real binary, all under ASan+UBSan,
+# and the browser tests of the web UI (tests/browser) against the same binary.
 test: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory browser-deps
 	@$(MAKE) --no-print-directory SANITIZE=1 build/san/xinyuan unit
 	@sh tests/run.sh build/san
 

@@ -1,11 +1,17 @@
 #!/bin/sh
-# Installs the Debian packages listed in packages.txt that are missing.
+# Installs the Debian packages listed in packages.txt that are missing (a line
+# "package:command" only when that command is missing too).
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 list=$(grep -v '^[[:space:]]*#' "$here/packages.txt" | grep -v '^[[:space:]]*$' | tr '\n' ' ')
 missing=""
 for p in $list; do
+	case $p in
+	*:*) # package:command: only when the command is missing
+		command -v "${p#*:}" >/dev/null 2>&1 && continue
+		p=${p%%:*} ;;
+	esac
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi

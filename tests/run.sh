@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every test against the build in $1 (default build/san): the cmocka unit tests, then the
-# API tests against the real binary, once on SQLite and once on PostgreSQL. Ends with one line
-# "N passed, N failed" summing everything.
+# API tests against the real binary, once on SQLite and once on PostgreSQL, then the browser
+# tests of the web UI. Ends with one line "N passed, N failed" summing everything.
 #
 # PostgreSQL: XINYUAN_TEST_PG=postgresql://user@host:port/ names a cluster where the user may
 # CREATE DATABASE; without it a throw-away cluster (scripts/pg-cluster.sh) is started in a
@@ -105,6 +105,28 @@ if [ "$pg_ok" -eq 1 ]; then
 else
 	echo "== API tests on PostgreSQL: not run, PostgreSQL is not available (counted as a failure)"
 	# the missing-cluster failure above already counts once; one more for the missing suite
+	fail=$((fail + 1))
+fi
+
+# The browser tests (tests/browser): the built web UI (web/dist) in Debian's Chromium against
+# the same binary on a demo database. A missing Chromium, Node.js or web build is a failure.
+echo "== browser tests (tests/browser, binary $build/xinyuan, web/dist)"
+if command -v node >/dev/null 2>&1; then
+	out=$(node tests/browser/run.mjs --bin "$build/xinyuan" --web web/dist 2>&1)
+	rc=$?
+else
+	out="not ok - node is missing (make deps installs Node.js)"
+	rc=1
+fi
+printf '%s\n' "$out"
+line=$(printf '%s\n' "$out" | grep -E '^Browser: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+if [ -n "$line" ]; then
+	p=$(echo "$line" | sed -E 's/^Browser: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + p))
+	fail=$((fail + f))
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && fail=$((fail + 1))
+else
 	fail=$((fail + 1))
 fi
 
