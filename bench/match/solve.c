@@ -17,24 +17,12 @@
 
 #include "engine/match.h"
 
-static double now_ms(void)
+/* Milliseconds on clock c: CLOCK_MONOTONIC (wall), CLOCK_PROCESS_CPUTIME_ID, or
+ * CLOCK_THREAD_CPUTIME_ID (CPU time, without the time the thread was not running). */
+static double clock_ms(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static double thread_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	clock_gettime(c, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -181,12 +169,13 @@ static int run_solve(const struct file *f, int runs)
 	for (int r = 0; r < runs; r++) {
 		struct match_result res;
 		struct xy_err e = { 0 };
-		double t0 = now_ms(), c0 = cpu_ms();
+		double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 		if (match_solve(&in, &res, &e)) {
 			fprintf(stderr, "match-xy: %s\n", e.message);
 			return 1;
 		}
-		double t = now_ms() - t0, c = cpu_ms() - c0;
+		double t = clock_ms(CLOCK_MONOTONIC) - t0,
+		       c = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if (r == 0 || t < best)
 			best = t;
 		if (r == 0 || c < best_cpu)
@@ -213,13 +202,13 @@ static int topk_pass(const struct file *f, size_t k, struct match_candidate *out
 		const struct match_need *n = &f->needs[(size_t)c * f->nn / CALLS];
 		size_t got;
 		struct xy_err e = { 0 };
-		double t0 = now_ms(), c0 = thread_ms();
+		double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
 		if (match_topk(n, f->provs, f->np, MATCH_REACH_SERVICE_AREA, k, out, &got, &e)) {
 			fprintf(stderr, "match-xy: %s\n", e.message);
 			return 1;
 		}
-		t[c] = (now_ms() - t0) * 1e3;
-		ct[c] = (thread_ms() - c0) * 1e3;
+		t[c] = (clock_ms(CLOCK_MONOTONIC) - t0) * 1e3;
+		ct[c] = (clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0) * 1e3;
 		*found += got;
 	}
 	return 0;

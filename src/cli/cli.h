@@ -32,6 +32,10 @@ struct opt {
  * missing value; returns 1 when --help was given (usage printed to stdout). */
 int cli_parse(int argc, char **argv, const struct opt *opts, int n, const char *usage);
 
+/* All of the file at path ("-" = stdin), at most cap bytes, malloc'ed (the caller frees it);
+ * *len = its length. NULL, with the reason on stderr, when it cannot be read or is larger. */
+char *cli_read_file(const char *path, size_t cap, size_t *len);
+
 /* --db or $XINYUAN_DB; NULL (with a message) when neither is set. */
 const char *cli_db(const char *given);
 

@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,52 +27,10 @@ static const char usage[] =
 	"  --json           print {\"objective\":N,\"assignment\":[{\"need\":1,\"provider\":7}]},\n"
 	"                   sorted by need id; without it, one line per match\n";
 
-/* Reads all of path ("-" = stdin), up to cap bytes; NULL with a message on failure. */
-static char *read_all(const char *path, size_t cap, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "xinyuan: cannot read %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	size_t room = 1 << 16, n = 0;
-	char *buf = malloc(room);
-	while (buf) {
-		if (n == room) {
-			size_t grow = room * 2 > cap + 1 ? cap + 1 : room * 2;
-			char *more = room > cap ? NULL : realloc(buf, grow);
-			if (!more) {
-				fprintf(stderr, "xinyuan: %s: %s\n", path,
-					room > cap ? "larger than the instance limit"
-						   : "out of memory");
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = more;
-			room = grow;
-		}
-		size_t got = fread(buf + n, 1, room - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				fprintf(stderr, "xinyuan: error reading %s\n", path);
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
-}
-
 static int solve_instance(const char *path, bool json)
 {
 	size_t len;
-	char *buf = read_all(path, MATCH_INSTANCE_MAX_BYTES, &len);
+	char *buf = cli_read_file(path, MATCH_INSTANCE_MAX_BYTES, &len);
 	if (!buf)
 		return 2;
 	struct match_instance_doc doc;

@@ -34,48 +34,12 @@ static const char pb_usage[] =
 	"          prints the round's id. RULE defaults to mes_cost_add1_greedy.\n"
 	"  export  writes round ROUND as a .pb file (to stdout without --out).\n";
 
-/* Reads all of path ("-" = stdin), up to cap bytes; NULL with a message on failure. */
-static char *slurp(const char *path, size_t cap, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "xinyuan: cannot read %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	size_t room = 1 << 16, n = 0;
-	char *buf = xy_malloc(room);
-	size_t got;
-	while ((got = fread(buf + n, 1, room - n, f)) > 0) {
-		n += got;
-		if (n == room) {
-			if (room > cap) {
-				fprintf(stderr, "xinyuan: %s is larger than %zu bytes\n", path,
-					cap);
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			room *= 2;
-			buf = xy_realloc(buf, room);
-		}
-	}
-	if (buf && ferror(f)) {
-		fprintf(stderr, "xinyuan: error reading %s\n", path);
-		free(buf);
-		buf = NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* Parses a .pb file; prints the fault and returns 2 on failure, 1 when it cannot be read. */
 static int read_pb(const char *path, char **buf, struct pabulib *pb)
 {
 	size_t len;
 	memset(pb, 0, sizeof *pb);
-	*buf = slurp(path, PB_FILE_MAX, &len);
+	*buf = cli_read_file(path, PB_FILE_MAX, &len);
 	if (!*buf)
 		return 1;
 	struct xy_err e = { 0 };

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,51 @@ int cli_parse(int argc, char **argv, const struct opt *opts, int n, const char *
 		}
 	}
 	return 0;
+}
+
+char *cli_read_file(const char *path, size_t cap, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	*len = 0;
+	if (!f) {
+		fprintf(stderr, "xinyuan: cannot read %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	size_t room = 1 << 16, n = 0;
+	char *buf = malloc(room);
+	while (buf) {
+		if (n == room) {
+			size_t grow = room * 2 > cap + 1 ? cap + 1 : room * 2;
+			char *more = room > cap ? NULL : realloc(buf, grow);
+			if (!more) {
+				if (room > cap)
+					fprintf(stderr, "xinyuan: %s is larger than %zu bytes\n",
+						path, cap);
+				else
+					fprintf(stderr, "xinyuan: out of memory reading %s\n",
+						path);
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+			room = grow;
+		}
+		size_t got = fread(buf + n, 1, room - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				fprintf(stderr, "xinyuan: error reading %s\n", path);
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = buf ? n : 0;
+	return buf;
 }
 
 const char *cli_db(const char *given)
