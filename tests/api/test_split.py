@@ -7,7 +7,9 @@ asserts the status, the error code and (Snapshot) that nothing was written.
 """
 import unittest
 
-from harness import Server, Snapshot, World, assert_error
+import json
+
+from harness import Server, Snapshot, World, assert_error, run_cli
 
 srv = world = None
 
@@ -184,6 +186,40 @@ class Split(Base):
         empty = world.area("新建社区", "community", world.areas["street"])
         fid2 = world.make_fund(amount_fen=1000, area=empty)
         self.refused(lambda: split(fid2, who="admin"), 422, "no_courtyards", None, fid2)
+
+
+class Cli(Base):
+    """`xinyuan allocate` on the server's database: the same split as the API, applied in one
+    transaction, refusals with exit 2 and nothing written."""
+
+    def test_allocate_command(self):
+        fid = world.make_fund(amount_fen=777_777, area=world.areas["jyq"])
+        st, api, _ = split(fid, floor_fen=1000)
+        self.assertEqual(st, 200, api)
+        p = run_cli("allocate", "--fund", str(fid), "--floor", "1000", "--json", "--db", srv.db)
+        self.assertEqual(json.loads(p.stdout), api)
+        p = run_cli("allocate", "--fund", str(fid), "--db", srv.db)
+        self.assertIn("preview", p.stdout)
+        self.assertIn("晶蓝半岛小区", p.stdout)
+        snap = Snapshot(srv, world.admin)
+        for args in (["--fund", "999999"], ["--fund", str(fid), "--floor", "500000"],
+                     ["--fund", str(fid), "--weights", "pets=1"], ["--fund", "x"]):
+            with self.subTest(args=args):
+                p = run_cli("allocate", *args, "--db", srv.db, check=False)
+                self.assertEqual(p.returncode, 2, p.stderr)
+        snap.assert_unchanged(self)
+        p = run_cli("allocate", "--fund", str(fid), "--floor", "1000", "--weights",
+                    "need_high=0,elderly=5", "--apply", "--db", srv.db)
+        self.assertIn("applied", p.stdout)
+        f = fund(fid)
+        self.assertEqual(f["allocated_fen"], 777_777)
+        self.assertEqual(len(f["allocations"]), 2)
+        st, ev, _ = world.admin.get(f"/api/v1/audit?entity=fund&entity_id={fid}")
+        self.assertEqual(ev["items"][-1]["action"], "fund.split")
+        self.assertEqual(ev["items"][-1]["data"]["weights"]["elderly"], 5)
+        p = run_cli("allocate", "--fund", str(fid), "--apply", "--db", srv.db, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("over_allocation", p.stderr)
 
 
 class Population(Base):
