@@ -4,9 +4,11 @@ GET /api/v1/needs/{id}/candidates. Suggestions only: they change nothing (Snapsh
 The World's pools: 牛市口消防中队 (talent, safety, capacity 2) and 九眼桥义仓 (resource,
 charity + elderly, capacity 0 = no limit), both registered at 九眼桥社区.
 """
+import json
 import unittest
 
-from harness import Server, Snapshot, World, assert_error
+from harness import (ADMIN_PASSWORD, Server, Snapshot, World, assert_error, drop_database,
+                     new_database, run_cli)
 
 srv = world = None
 
@@ -143,6 +145,60 @@ class Candidates(unittest.TestCase):
         for k in ("0", "21", "x"):
             assert_error(self, world.c["worker"].get(f"/api/v1/needs/{n}/candidates?k={k}"),
                          422, "invalid_parameter")
+
+
+class CommandLine(unittest.TestCase):
+    def test_area_mode_gives_the_apis_answer(self):
+        accepted("safety", "命令行匹配")
+        st, api, _ = world.c["worker"].post("/api/v1/match", {"area_id": world.areas["jyq"]})
+        self.assertEqual(st, 200, api)
+        p = run_cli("match", "--area", str(world.areas["jyq"]), "--db", srv.db, "--json")
+        self.assertEqual(json.loads(p.stdout), api)
+        p = run_cli("match", "--area", str(world.areas["jyq"]), "--db", srv.db)
+        self.assertIn("技能匹配: safety", p.stdout)
+        self.assertIn("牛市口消防中队", p.stdout)
+        for bad in ("0", "x", "999999"):
+            p = run_cli("match", "--area", bad, "--db", srv.db, check=False)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("xinyuan:", p.stderr)
+
+    def test_demo_jiuyanqiao(self):
+        """Issue 5's acceptance: on the demo data the safety needs of 九眼桥社区 go to the fire
+        brigade, elderly needs to providers with the elderly skill, within capacity, with
+        reasons."""
+        db = new_database("match")
+        try:
+            run_cli("demo", "--db", db, env={"XINYUAN_ADMIN_PASSWORD": ADMIN_PASSWORD})
+            srv2 = Server(db=db)
+            try:
+                admin = srv2.login("admin", ADMIN_PASSWORD)
+                st, areas, _ = admin.get("/api/v1/areas")
+                jyq = [x["id"] for x in areas["items"] if x["name"] == "九眼桥社区"][0]
+                st, providers, _ = admin.get(f"/api/v1/providers?area_id={jyq}&per_page=100")
+                prov = {x["id"]: x for x in providers["items"]}
+                out = json.loads(run_cli("match", "--area", str(jyq), "--db", db,
+                                         "--json").stdout)
+            finally:
+                srv2.stop()
+        finally:
+            drop_database(db)
+        self.assertGreater(len(out["matches"]), 0)
+        used = {}
+        for m in out["matches"]:
+            self.assertTrue(m["reasons"], m)
+            used[m["provider_id"]] = used.get(m["provider_id"], 0) + 1
+            skills = prov[m["provider_id"]]["skills"]
+            if "技能匹配: safety" in m["reasons"]:
+                self.assertIn("消防", m["provider_name"])
+            cat = [r for r in m["reasons"] if r.startswith("技能匹配: ")]
+            if cat and cat[0].endswith("elderly"):
+                self.assertIn("elderly", skills)
+        self.assertTrue(any("技能匹配: safety" in m["reasons"] for m in out["matches"]))
+        self.assertTrue(any("技能匹配: elderly" in m["reasons"] for m in out["matches"]))
+        for pid, n in used.items():
+            cap = prov[pid]["capacity"]
+            if cap:
+                self.assertLessEqual(n, cap, f"provider {pid} past its capacity")
 
 
 if __name__ == "__main__":
