@@ -220,3 +220,16 @@ void h_public_pb_round(struct req *r)
 	enum xy_kind k = pb_round_public_json(handler_store(r), r->ids[0], &out, &e);
 	handler_reply(r, k, 200, out, &e);
 }
+
+void h_public_pb_rounds(struct req *r)
+{
+	struct pb_round_filter f = { .status = req_query(r, "status") };
+	struct xy_err e = { 0 };
+	json_t *out = NULL;
+	enum xy_kind k = handler_page(r, &f.pg, &e);
+	if (!k)
+		k = req_query_int(r, "area_id", 0, 1, INT64_MAX, &f.area_id, &e);
+	if (!k)
+		k = pb_rounds_public(handler_store(r), &f, &out, &e);
+	handler_reply(r, k, 200, out, &e);
+}

@@ -80,6 +80,7 @@ void h_pb_rounds_get(struct req *r);
 void h_pb_rounds_ballot(struct req *r);
 void h_pb_rounds_close(struct req *r);
 void h_public_pb_round(struct req *r);
+void h_public_pb_rounds(struct req *r);
 
 
 #endif

@@ -79,6 +79,8 @@ const struct route routes[] = {
 	  "close a round and compute its result" },
 	{ "GET", "/api/v1/public/pb/rounds/{id}", h_public_pb_round, ROUTE_PUBLIC,
 	  "a round's public view and result" },
+	{ "GET", "/api/v1/public/pb/rounds", h_public_pb_rounds, ROUTE_PUBLIC,
+	  "the budgeting rounds of an area and their winners, for the public board" },
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

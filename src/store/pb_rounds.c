@@ -660,23 +660,43 @@ enum xy_kind pb_round_get(struct store *s, const struct actor *who, int64_t id, 
 	return k;
 }
 
-enum xy_kind pb_rounds_list(struct store *s, const struct actor *who,
-			    const struct pb_round_filter *f, json_t **out, struct xy_err *e)
+/* The winners of a closed round, in the order chosen: [{code, title}]. */
+static enum xy_kind winners_json(struct db *db, const struct round_row *r, json_t **out,
+				 struct xy_err *e)
+{
+	struct proj_list l;
+	enum xy_kind k = proj_list_read(db, r->id, &l, e);
+	if (k)
+		return k;
+	*out = json_array();
+	for (int64_t order = 1; order <= (int64_t)l.n; order++)
+		for (size_t i = 0; i < l.n; i++)
+			if (l.p[i].selected == order)
+				json_array_append_new(*out,
+						      json_pack("{s:s, s:s}", "code", l.p[i].code,
+								"title", l.p[i].title));
+	proj_list_release(&l);
+	return XY_OK;
+}
+
+static enum xy_kind check_status(const struct pb_round_filter *f, struct xy_err *e)
 {
 	if (f->status && strcmp(f->status, "open") != 0 && strcmp(f->status, "counting") != 0 &&
 	    strcmp(f->status, "closed") != 0)
 		return xy_fail(e, XY_EINVALID, "invalid_parameter", "status",
 			       "status is open, counting or closed");
-	struct db *db = store_conn(s, e);
-	if (!db)
-		return e->kind;
-	char path[AREA_PATH_MAX], upper[AREA_PATH_MAX];
-	enum xy_kind k = area_scope(db, who, ACT_PROJECT_READ, f->area_id, path, e);
-	if (k)
-		return k;
+	return XY_OK;
+}
+
+/* A page of the rounds of the subtree at path, newest first. */
+static enum xy_kind rounds_page(struct db *db, const char *path, const struct pb_round_filter *f,
+				json_t **out, struct xy_err *e)
+{
+	char upper[AREA_PATH_MAX];
 	area_path_upper(path, upper, sizeof upper);
 	json_int_t total = 0;
 	json_t *items = json_array();
+	enum xy_kind k = XY_OK;
 	for (int pass = 0; pass < 2 && !k; pass++) {
 		struct sqlb b;
 		sqlb_init(&b, pass ? "SELECT id FROM pb_rounds" : "SELECT COUNT(*) FROM pb_rounds");
@@ -706,8 +726,14 @@ enum xy_kind pb_rounds_list(struct store *s, const struct actor *who,
 			k = db_fail(db, rc, e);
 		for (int i = 0; i < n && !k; i++) {
 			struct round_row r;
-			if (!(k = round_read(db, ids[i], &r, e)))
-				json_array_append_new(items, round_summary_json(&r));
+			json_t *w = NULL;
+			if (!(k = round_read(db, ids[i], &r, e)) && r.closed)
+				k = winners_json(db, &r, &w, e);
+			if (!k) {
+				json_t *o = round_summary_json(&r);
+				json_object_set_new(o, "winners", w ? w : json_null());
+				json_array_append_new(items, o);
+			}
 			free(r.result);
 		}
 	}
@@ -718,6 +744,37 @@ enum xy_kind pb_rounds_list(struct store *s, const struct actor *who,
 	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "page", f->pg.page,
 			 "per_page", f->pg.per_page);
 	return XY_OK;
+}
+
+enum xy_kind pb_rounds_list(struct store *s, const struct actor *who,
+			    const struct pb_round_filter *f, json_t **out, struct xy_err *e)
+{
+	enum xy_kind k = check_status(f, e);
+	struct db *db = k ? NULL : store_conn(s, e);
+	if (!db)
+		return e->kind;
+	char path[AREA_PATH_MAX];
+	if ((k = area_scope(db, who, ACT_PROJECT_READ, f->area_id, path, e)))
+		return k;
+	return rounds_page(db, path, f, out, e);
+}
+
+enum xy_kind pb_rounds_public(struct store *s, const struct pb_round_filter *f, json_t **out,
+			      struct xy_err *e)
+{
+	enum xy_kind k = check_status(f, e);
+	if (k)
+		return k;
+	if (f->area_id <= 0)
+		return xy_fail(e, XY_EINVALID, "missing_parameter", "area_id",
+			       "say which area: area_id");
+	struct db *db = store_conn(s, e);
+	if (!db)
+		return e->kind;
+	struct area_row a;
+	if ((k = area_load(db, f->area_id, "area_id", &a, e)))
+		return k;
+	return rounds_page(db, a.path, f, out, e);
 }
 
 /* ---- the whole round, for closing and export ------------------------------------------------ */

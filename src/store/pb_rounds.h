@@ -81,9 +81,15 @@ struct pb_round_filter {
 	struct page pg;
 };
 
-/* {items:[...the public view without projects and result], total, page, per_page}. */
+/* {items:[...the public view without projects and result, and winners: [{code, title}] in
+ * the order chosen once closed], total, page, per_page}, newest first. */
 enum xy_kind pb_rounds_list(struct store *s, const struct actor *who,
 			    const struct pb_round_filter *f, json_t **out, struct xy_err *e);
+
+/* The same for the transparency board, without a caller: the rounds of area_id's subtree
+ * (required; 404 area_not_found). */
+enum xy_kind pb_rounds_public(struct store *s, const struct pb_round_filter *f, json_t **out,
+			      struct xy_err *e);
 
 /* A round with its ballots, read in one snapshot (for closing and export). */
 struct pb_round_project {

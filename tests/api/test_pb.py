@@ -148,6 +148,22 @@ class RoundLifecycle(Base):
         self.refused(lambda: vote(rid, "resident", ["2"]), 409, "round_closed", rid=rid)
         self.refused(lambda: close(rid), 409, "round_closed", rid=rid)
 
+        # the public list of an area's rounds, with the winners, for the board
+        st, lst, _ = srv.client().get(f"/api/v1/public/pb/rounds?area_id={world.areas['jyq']}"
+                                      "&status=closed&per_page=100")
+        self.assertEqual(st, 200, lst)
+        (item,) = [r for r in lst["items"] if r["id"] == rid]
+        self.assertEqual([w["code"] for w in item["winners"]], ["1", "3", "5"])
+        self.assertEqual(item["winners"][0]["title"], "健身器材")
+        self.assertNotIn("projects", item)
+        assert_error(self, srv.client().get("/api/v1/public/pb/rounds"), 422,
+                     "missing_parameter", "area_id")
+        assert_error(self, srv.client().get("/api/v1/public/pb/rounds?area_id=999999"), 404,
+                     "area_not_found")
+        assert_error(self, srv.client().get(
+            f"/api/v1/public/pb/rounds?area_id={world.areas['jyq']}&status=x"), 422,
+            "invalid_parameter", "status")
+
         st, ev, _ = world.admin.get(f"/api/v1/audit?entity=pb_round&entity_id={rid}")
         actions = [e["action"] for e in ev["items"]]
         self.assertEqual(actions, ["pb.round_opened"] + ["pb.ballot_cast"] * 4 +
