@@ -906,9 +906,6 @@ static int mes_price_fast(struct mes *m, int64_t cost, struct mes_price *pr)
 		thi += m->ent[e].cnt * m->cls[m->ent[e].k].hi;
 		tshi += m->ent[e].cnt * m->cls[m->ent[e].k].shi;
 	}
-	/* unaffordable while the supporters' budgets together stay below the cost */
-	if (thi < c)
-		mes_limit(m, c - thi, -tshi);
 	while (rich > 0) {
 		i128 rlo = fdiv(c - phi, rich), rhi = cdiv(c - plo, rich);
 		bool changed = false;
@@ -935,6 +932,8 @@ static int mes_price_fast(struct mes *m, int64_t cost, struct mes_price *pr)
 			return 1;
 		}
 	}
+	/* unaffordable while the supporters' budgets together stay below the cost */
+	mes_limit(m, c - thi, -tshi);
 	return 0;
 }
 

@@ -711,12 +711,15 @@ static void test_add1_skipping_is_exact(void **state)
 	static const char *const rules[] = { "mes_cost_add1", "mes_card_add1", "mes_points_add1",
 					     "mes_cost_add1_greedy" };
 	int skipped = 0;
-	for (int it = 0; it < 400; it++) {
+	for (int it = 0; it < 1200; it++) {
 		struct inst t;
 		random_instance(&t, it % 4 == 2);
-		t.in.budget *= 37; /* more runs per instance */
+		/* more runs per instance; costs of several scales so that projects become
+		 * affordable at different raises */
+		int64_t scale = it % 3 == 0 ? 37 : it % 3 == 1 ? 101 : 7;
+		t.in.budget *= scale;
 		for (size_t p = 0; p < t.np; p++)
-			t.cost[p] *= 31;
+			t.cost[p] = t.cost[p] * (scale - 1 + (int64_t)(p % 3)) + (int64_t)(p % 5);
 		struct pb_rule r;
 		assert_true(pb_rule_parse(rules[it % 4], &r));
 		struct pb_result a, b;
