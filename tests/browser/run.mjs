@@ -392,11 +392,27 @@ test('the resident sees the status change', async () => {
 test('actions follow the grants: a street supervisor gets no triage buttons', async () => {
   const { context, page } = await open()
   await page.goto(BASE + '/login?next=/console/needs')
-  await loginDesktop(page, 'supervisor_nsk')
+  // the keyboard alone logs in
+  await page.getByLabel('用户名').focus()
+  await page.keyboard.type('supervisor_nsk')
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(PASSWORD)
+  await page.keyboard.press('Enter')
   await page.waitForURL(/\/console\/needs/)
   await page.locator('.el-table__row').first().waitFor()
   const n = await page.getByRole('button', { name: /^(受理|不予受理)$/ }).count()
   if (n !== 0) throw new Error(`${n} triage buttons shown to a supervisor`)
+  // the console in English
+  await page.goto(BASE + '/console/needs?lang=en')
+  await page.getByRole('heading', { name: 'Needs inbox' }).waitFor()
+  await page.locator('.el-table__row').first().waitFor()
+  await page.getByRole('columnheader', { name: 'Tracking no.' }).first().waitFor()
+  await axe(page, '/console/needs (English)')
+  // logging out ends the session on the server too
+  await page.getByRole('button', { name: 'Log out' }).click()
+  await page.waitForURL(/\/login/)
+  const st = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.status))
+  if (st !== 401) throw new Error(`GET /api/v1/session after logging out: ${st}`)
   await context.close()
   return page.problems
 })

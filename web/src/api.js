@@ -10,6 +10,12 @@ export function setCredentials({ token, csrf }) {
   if (csrf !== undefined) creds.csrf = csrf
 }
 
+// Called when the server says the session is gone (401 on anything but the session itself).
+let unauthorized = () => {}
+export function onUnauthorized(fn) {
+  unauthorized = fn
+}
+
 export class ApiError extends Error {
   constructor(status, code, message, field) {
     super(message)
@@ -48,6 +54,7 @@ export async function api(method, path, { query, body } = {}) {
   if (resp.status === 204) return null
   const type = resp.headers.get('Content-Type') || ''
   const data = type.includes('application/json') ? await resp.json().catch(() => null) : null
+  if (resp.status === 401 && path !== '/session') unauthorized()
   if (!resp.ok) {
     const err = data && data.error
     throw new ApiError(

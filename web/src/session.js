@@ -1,8 +1,15 @@
 // Who is logged in: the user of GET /api/v1/session with their role grants.
-import { reactive } from 'vue'
-import { get, post, del, setCredentials, ApiError } from './api.js'
+import { reactive, watch } from 'vue'
+import { get, post, del, setCredentials, onUnauthorized, ApiError } from './api.js'
 
 export const session = reactive({ user: null, loaded: false })
+
+// An expired or ended session: forget it; the pages then ask to log in again.
+onUnauthorized(() => {
+  setCredentials({ token: null, csrf: null })
+  session.user = null
+  session.loaded = true
+})
 
 let loading = null
 
@@ -33,6 +40,17 @@ export async function requireUser(router, route) {
   const user = await ensureSession()
   if (!user) router.replace({ path: '/login', query: { next: route.fullPath } })
   return user
+}
+
+// Once a page behind a login is ready, a session that ends (logged out, expired) sends the
+// browser back to the login, and here again afterwards.
+export function watchLogout(router, route, ready) {
+  watch(
+    () => session.user,
+    (u) => {
+      if (!u && ready.value) router.replace({ path: '/login', query: { next: route.fullPath } })
+    },
+  )
 }
 
 export async function login(username, password) {
