@@ -14,7 +14,7 @@ OPT      := -O2
 endif
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libsodium libpq
+PKGS     := libmicrohttpd jansson sqlite3 libsodium libpq opencc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
@@ -146,6 +146,7 @@ bench: deps all
 	sh bench/http.sh
 	sh bench/match/run.sh
 	sh bench/pb/run.sh
+	sh bench/search/run.sh
 
 clean:
 	rm -rf build

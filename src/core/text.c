@@ -2,14 +2,16 @@
 
 #include <string.h>
 
-/* Length of the well-formed UTF-8 sequence at s (1..4, within avail bytes), or 0. */
-static size_t seq_len(const unsigned char *s, size_t avail)
+size_t text_utf8_decode(const char *str, size_t avail, uint32_t *out)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned c = s[0];
 	size_t len;
-	unsigned cp;
-	if (c < 0x80)
+	uint32_t cp;
+	if (c < 0x80) {
+		*out = c;
 		return 1;
+	}
 	if ((c & 0xe0) == 0xc0) {
 		len = 2;
 		cp = c & 0x1f;
@@ -32,7 +34,15 @@ static size_t seq_len(const unsigned char *s, size_t avail)
 	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*out = cp;
 	return len;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (1..4, within avail bytes), or 0. */
+static size_t seq_len(const unsigned char *s, size_t avail)
+{
+	uint32_t cp;
+	return text_utf8_decode((const char *)s, avail, &cp);
 }
 
 long text_utf8_len(const char *str, size_t n)

@@ -4,6 +4,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the well-formed UTF-8 sequence at s (overlongs, surrogates and code points above
+ * U+10FFFF are not) of at most avail bytes into *cp; returns its length (1..4), or 0 when there
+ * is none (*cp untouched). A NUL ends a cut-off sequence before any byte past it is read. */
+size_t text_utf8_decode(const char *s, size_t avail, uint32_t *cp);
 
 /* Number of code points in s[0..n), or -1 when s is not valid UTF-8 (overlongs, surrogates and
  * code points above U+10FFFF are invalid) or contains a NUL or an ASCII control character other

@@ -3,6 +3,7 @@
 
 #include "http/handlers.h"
 #include "store/needs.h"
+#include "store/search.h"
 
 void h_needs_create(struct req *r)
 {
@@ -37,14 +38,45 @@ void h_needs_create(struct req *r)
 	}
 	struct need_created out;
 	enum xy_kind k = need_submit(handler_store(r), &r->actor, &in, &out, &e);
-	json_decref(root);
 	if (k) {
+		json_decref(root);
 		reply_error(r, &e);
 		return;
 	}
+	/* the open needs it may repeat, read after the commit; a submitter who may not read the
+	 * community's needs gets none */
+	struct similar_input sim = { in.area_id, in.category, in.title, in.description,
+				     SIMILAR_CHECK_SUBMIT };
+	json_t *found = NULL, *similar = NULL;
+	if (search_similar(handler_store(r), &r->actor, &sim, out.id, &found, &e) == XY_OK)
+		similar = json_incref(json_object_get(found, "similar"));
+	json_decref(found);
+	json_decref(root);
 	reply_json(r, 201,
-		   json_pack("{s:I, s:s, s:s, s:[]}", "id", (json_int_t)out.id, "tracking_no",
-			     out.tracking_no, "status", "submitted", "similar"));
+		   json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)out.id, "tracking_no",
+			     out.tracking_no, "status", "submitted", "similar",
+			     similar ? similar : json_array()));
+}
+
+void h_needs_similar(struct req *r)
+{
+	struct similar_input in = { 0 };
+	const struct jfield f[] = {
+		{ "area_id", JF_INT, true, &in.area_id, 0, NULL, NULL },
+		{ "category", JF_STR, false, &in.category, 0, NULL, NULL },
+		{ "title", JF_STR, false, &in.title, 0, NULL, NULL },
+		{ "description", JF_STR, true, &in.description, 0, NULL, NULL },
+	};
+	json_t *root, *out;
+	if (!handler_body(r, &root, f, 4))
+		return;
+	struct xy_err e = { 0 };
+	enum xy_kind k = search_similar(handler_store(r), &r->actor, &in, 0, &out, &e);
+	json_decref(root);
+	if (k)
+		reply_error(r, &e);
+	else
+		reply_json(r, 200, out);
 }
 
 void h_needs_list(struct req *r)

@@ -34,6 +34,7 @@ void h_areas_create(struct req *r);
 void h_categories_list(struct req *r);
 void h_needs_create(struct req *r);
 void h_needs_list(struct req *r);
+void h_needs_similar(struct req *r);
 void h_needs_get(struct req *r);
 void h_needs_support(struct req *r);
 void h_needs_transition(struct req *r);

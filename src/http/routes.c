@@ -15,6 +15,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/categories", h_categories_list, ROUTE_PUBLIC, "need categories" },
 	{ "POST", "/api/v1/needs", h_needs_create, 0, "submit or record a need" },
 	{ "GET", "/api/v1/needs", h_needs_list, 0, "list needs" },
+	{ "POST", "/api/v1/needs/similar", h_needs_similar, 0,
+	  "open needs of the community like a text (before submitting)" },
 	{ "GET", "/api/v1/needs/{id}", h_needs_get, 0, "one need with supporters and history" },
 	{ "POST", "/api/v1/needs/{id}/support", h_needs_support, 0, "+1 a need" },
 	{ "POST", "/api/v1/needs/{id}/transitions", h_needs_transition, 0, "move a need" },

@@ -18,6 +18,17 @@ static const struct {
 	/* bookings of a zone queue behind its row lock, so an overlap check sees every
 	 * booking committed before it */
 	{ STMT_ZONE_LOCK, "SELECT id FROM venue_zones WHERE id = $1 FOR UPDATE" },
+	/* (SQLite: OR IGNORE, which opens no statement journal and so no savepoint on the FTS5
+	 * tables) */
+	{ STMT_SEARCH_SIG_INSERT,
+	  "INSERT INTO need_sigs(band, skey) VALUES ($1, $2) ON CONFLICT DO NOTHING" },
+	/* JSON arrays of keys and ids */
+	{ STMT_SEARCH_NEED_TITLES,
+	  "SELECT id, title FROM needs WHERE id IN (SELECT CAST(value AS BIGINT) FROM "
+	  "json_array_elements_text(CAST($1 AS json)))" },
+	{ STMT_SEARCH_CANDIDATES,
+	  "SELECT skey, title, body, category, area_id FROM need_text WHERE skey IN (SELECT "
+	  "CAST(value AS BIGINT) FROM json_array_elements_text(CAST($1 AS json)))" },
 };
 
 const char *catalog_sql(enum stmt_id id, int dialect)

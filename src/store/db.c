@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SQL_CACHE_MAX 64
+#define SQL_CACHE_MAX  64
+#define SAVEPOINTS_MAX 8
 
 struct db_stmt {
 	struct db *db;
@@ -15,13 +16,33 @@ struct sql_cached {
 	struct db_stmt st;
 };
 
+struct deferred {
+	int (*fn)(struct db *, void *);
+	void (*free_fn)(void *);
+	void *arg;
+};
+
 struct db {
 	const struct db_driver *drv;
 	void *conn;
 	struct db_stmt catalog[STMT_COUNT];
 	struct sql_cached cache[SQL_CACHE_MAX];
 	int ncache;
+	struct deferred *defer; /* db_defer: work for the commit */
+	size_t ndefer, capdefer;
+	size_t marks[SAVEPOINTS_MAX]; /* ndefer when each open savepoint began */
+	int nmarks;
 };
+
+/* Drops the deferred work from index from on. */
+static void defer_drop(struct db *db, size_t from)
+{
+	for (size_t i = from; i < db->ndefer; i++)
+		if (db->defer[i].free_fn)
+			db->defer[i].free_fn(db->defer[i].arg);
+	if (from < db->ndefer)
+		db->ndefer = from;
+}
 
 static bool is_pg_url(const char *t)
 {
@@ -55,6 +76,8 @@ void db_close(struct db *db)
 		db->drv->finalize(db->cache[i].st.impl);
 		free(db->cache[i].sql);
 	}
+	defer_drop(db, 0);
+	free(db->defer);
 	db->drv->close(db->conn);
 	free(db);
 }
@@ -186,31 +209,64 @@ int db_begin_read(struct db *db)
 				   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
+int db_defer(struct db *db, int (*fn)(struct db *, void *), void (*free_fn)(void *), void *arg)
+{
+	if (db->ndefer == db->capdefer) {
+		db->capdefer = db->capdefer ? 2 * db->capdefer : 64;
+		db->defer = xy_realloc(db->defer, db->capdefer * sizeof *db->defer);
+	}
+	db->defer[db->ndefer++] = (struct deferred){ fn, free_fn, arg };
+	return DB_OK;
+}
+
 int db_commit(struct db *db)
 {
+	/* the deferred work runs once: a commit retried after BUSY does not repeat it */
+	for (size_t i = 0; i < db->ndefer; i++) {
+		int rc = db->defer[i].fn(db, db->defer[i].arg);
+		if (rc != DB_OK) { /* never retried as a commit: that would commit without it */
+			defer_drop(db, 0);
+			return rc == DB_RETRY ? DB_FAIL : rc;
+		}
+	}
+	defer_drop(db, 0);
+	db->nmarks = 0;
 	return db_exec(db, "COMMIT");
 }
 
 int db_rollback(struct db *db)
 {
+	defer_drop(db, 0);
+	db->nmarks = 0;
 	return db_exec(db, "ROLLBACK");
 }
 
 int db_savepoint(struct db *db)
 {
-	return db_exec(db, "SAVEPOINT xy_sp");
+	int rc = db_exec(db, "SAVEPOINT xy_sp");
+	if (rc == DB_OK) {
+		XY_ASSERT(db->nmarks < SAVEPOINTS_MAX);
+		db->marks[db->nmarks++] = db->ndefer;
+	}
+	return rc;
 }
 
 int db_release(struct db *db)
 {
-	return db_exec(db, "RELEASE SAVEPOINT xy_sp");
+	int rc = db_exec(db, "RELEASE SAVEPOINT xy_sp");
+	if (rc == DB_OK && db->nmarks > 0)
+		db->nmarks--;
+	return rc;
 }
 
 int db_rollback_to(struct db *db)
 {
 	int rc = db_exec(db, "ROLLBACK TO SAVEPOINT xy_sp");
-	if (rc == DB_OK)
+	if (rc == DB_OK) {
+		if (db->nmarks > 0)
+			defer_drop(db, db->marks[db->nmarks - 1]);
 		rc = db_release(db);
+	}
 	return rc;
 }
 

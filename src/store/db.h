@@ -95,6 +95,13 @@ int db_savepoint(struct db *db);
 int db_release(struct db *db);
 int db_rollback_to(struct db *db);
 
+/* Work that belongs to the current transaction but is done just before it commits, after
+ * every savepoint is released, in the order registered: fn(db, arg) returns DB_OK or fails
+ * the commit. Work registered inside a savepoint that is rolled back is dropped, and all of it
+ * when the transaction rolls back. free_fn(arg) runs once the work is done or dropped. Used
+ * for the FTS5 tables, which write a segment at every savepoint (store/search.c). */
+int db_defer(struct db *db, int (*fn)(struct db *, void *), void (*free_fn)(void *), void *arg);
+
 /* Online backup of the whole database into dest (SQLite only). */
 int db_backup(struct db *db, const char *dest, struct xy_err *e);
 

@@ -6,7 +6,9 @@
 #include "core/mask.h"
 #include "core/text.h"
 #include "core/timefmt.h"
+#include "engine/search_rank.h"
 #include "store/areas.h"
+#include "store/search.h"
 #include "store/sqlb.h"
 
 /* Keeps need_counts (needs per area and status) in step with a change, in its transaction. */
@@ -185,6 +187,15 @@ static enum xy_kind submit_tx(struct db *db, void *arg, struct xy_err *e)
 		return db_fail(db, rc, e);
 	if ((k = count_add(db, a.id, a.path, "submitted", 1, e)))
 		return k;
+	struct search_need idx = { .id = id,
+				   .community_id = a.kind == AREA_COMMUNITY ? a.id : a.parent_id,
+				   .area_id = a.id,
+				   .category = in->category,
+				   .title = in->title,
+				   .description = in->description,
+				   .status = "submitted" };
+	if ((k = search_index_need(db, &idx, e)))
+		return k;
 	json_t *data =
 		json_pack("{s:s, s:s, s:s, s:s}", "tracking_no", c->out->tracking_no, "category",
 			  in->category, "channel", need_channel_name((enum need_channel)c->channel),
@@ -294,25 +305,8 @@ static json_t *need_row_json(struct db_stmt *st, const struct actor *who, bool r
 	return o;
 }
 
-/* Escapes % _ and \ for LIKE ... ESCAPE '\'. */
-static char *like_pattern(const char *q)
-{
-	size_t n = strlen(q);
-	char *p = xy_malloc(2 * n + 3);
-	size_t j = 0;
-	p[j++] = '%';
-	for (size_t i = 0; i < n; i++) {
-		if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
-			p[j++] = '\\';
-		p[j++] = q[i];
-	}
-	p[j++] = '%';
-	p[j] = '\0';
-	return p;
-}
-
 static void list_where(struct sqlb *b, const char *path, const char *upper,
-		       const struct need_filter *f, const struct actor *who, const char *like)
+		       const struct need_filter *f, const struct actor *who)
 {
 	/* a community (or one of its compounds) walks its own index in id order; larger areas
 	 * take the path range */
@@ -332,10 +326,69 @@ static void list_where(struct sqlb *b, const char *path, const char *upper,
 		sqlb_text(b, " AND n.category = ?", f->category);
 	if (f->mine)
 		sqlb_int(b, " AND n.submitter_id = ?", who->user_id);
-	if (like) {
-		sqlb_text(b, " AND (n.title LIKE ? ESCAPE '\\'", like);
-		sqlb_text(b, " OR n.description LIKE ? ESCAPE '\\')", like);
+}
+
+/* A list with q: a page of the search (store/search.c), most relevant first, each item with
+ * its snippet; total counts at most SEARCH_WINDOW matches (total_capped when there are more). */
+static enum xy_kind list_search(struct db *db, const struct actor *who, const struct need_filter *f,
+				const char *path, const char *q, json_t **out, struct xy_err *e)
+{
+	struct search_query sq = { .q = q,
+				   .path = path,
+				   .status = f->status,
+				   .category = f->category,
+				   .submitter = f->mine ? who->user_id : 0,
+				   .offset = (f->pg.page - 1) * f->pg.per_page,
+				   .limit = f->pg.per_page };
+	struct search_page pg;
+	enum xy_kind k = search_run(db, &sq, &pg, e);
+	if (k)
+		return k;
+	json_t *items = json_array();
+	if (pg.n) {
+		json_t *ids = json_array();
+		for (int i = 0; i < pg.n; i++) {
+			json_array_append_new(ids, json_integer(pg.ids[i]));
+			json_array_append_new(items, json_null());
+		}
+		char *list = json_dumps(ids, JSON_COMPACT);
+		json_decref(ids);
+		struct sqlb b;
+		sqlb_init(&b, "SELECT " NEED_COLS);
+		sqlb_int(&b, NEED_SUPPORTED NEED_FROM, who->user_id);
+		sqlb_text(&b,
+			  db_dialect(db) == DB_PG
+				  ? " WHERE n.id IN (SELECT CAST(value AS BIGINT) FROM "
+				    "json_array_elements_text(CAST(? AS json)))"
+				  : " WHERE n.id IN (SELECT value FROM json_each(?))",
+			  list);
+		struct db_stmt *st = sqlb_stmt(&b, db);
+		free(list);
+		if (!st) {
+			json_decref(items);
+			return db_fail(db, DB_FAIL, e);
+		}
+		int rc;
+		while ((rc = db_step(st)) == DB_ROW) {
+			int64_t id = db_col_i64(st, 0);
+			json_t *o = need_row_json(st, who, false);
+			char *snippet = search_snippet(db_col_text(st, 5), db_col_text(st, 6), q);
+			json_object_set_new(o, "snippet", json_string(snippet));
+			free(snippet);
+			for (int i = 0; i < pg.n; i++)
+				if (pg.ids[i] == id)
+					json_array_set(items, (size_t)i, o);
+			json_decref(o);
+		}
+		db_reset(st);
+		if (rc != DB_DONE) {
+			json_decref(items);
+			return db_fail(db, rc, e);
+		}
 	}
+	*out = json_pack("{s:o, s:I, s:i, s:i, s:b}", "items", items, "total", (json_int_t)pg.total,
+			 "page", f->pg.page, "per_page", f->pg.per_page, "total_capped", pg.capped);
+	return XY_OK;
 }
 
 enum xy_kind needs_list(struct store *s, const struct actor *who, const struct need_filter *f,
@@ -347,20 +400,22 @@ enum xy_kind needs_list(struct store *s, const struct actor *who, const struct n
 	if (f->status && need_status_parse(f->status) < 0)
 		return xy_fail(e, XY_EINVALID, "invalid_status", "status", "unknown status '%s'",
 			       f->status);
-	if (f->q && !text_len_ok(f->q, 0, 200))
+	if (f->q && !text_len_ok(f->q, 0, SEARCH_Q_MAX))
 		return xy_fail(e, XY_EINVALID, "invalid_query", "q",
-			       "q must be valid text of at most 200 characters");
+			       "q must be valid text of at most %d characters", SEARCH_Q_MAX);
 	char path[AREA_PATH_MAX], upper[AREA_PATH_MAX];
 	enum xy_kind k = area_scope(db, who, ACT_NEED_READ, f->area_id, path, e);
 	if (k)
 		return k;
+	char q[SEARCH_Q_MAX * 4 + 1];
+	if (f->q && search_fold_query(f->q, q, sizeof q)) /* spaces only: no search */
+		return list_search(db, who, f, path, q, out, e);
 	area_path_upper(path, upper, sizeof upper);
-	char *like = f->q && f->q[0] ? like_pattern(f->q) : NULL;
 
 	struct sqlb b;
-	if (f->category || f->mine || like) {
+	if (f->category || f->mine) {
 		sqlb_init(&b, "SELECT COUNT(*) FROM needs n");
-		list_where(&b, path, upper, f, who, like);
+		list_where(&b, path, upper, f, who);
 	} else { /* the kept counts: a few rows per area instead of a scan */
 		sqlb_init(&b, "");
 		sqlb_text(&b, "SELECT COALESCE(SUM(n), 0) FROM need_counts WHERE area_path >= ?",
@@ -371,10 +426,8 @@ enum xy_kind needs_list(struct store *s, const struct actor *who, const struct n
 	}
 	struct db_stmt *st = sqlb_stmt(&b, db);
 	int rc = st ? db_step(st) : DB_FAIL;
-	if (rc != DB_ROW) {
-		free(like);
+	if (rc != DB_ROW)
 		return db_fail(db, rc, e);
-	}
 	json_int_t total = db_col_i64(st, 0);
 	db_reset(st);
 
@@ -383,12 +436,11 @@ enum xy_kind needs_list(struct store *s, const struct actor *who, const struct n
 	sqlb_init(&b, "SELECT " NEED_COLS);
 	sqlb_int(&b, NEED_SUPPORTED NEED_FROM " WHERE n.id IN (SELECT n.id FROM needs n",
 		 who->user_id);
-	list_where(&b, path, upper, f, who, like);
+	list_where(&b, path, upper, f, who);
 	sqlb_int(&b, " ORDER BY n.id DESC LIMIT ?", f->pg.per_page);
 	sqlb_int(&b, " OFFSET ?)", (int64_t)(f->pg.page - 1) * f->pg.per_page);
 	sqlb_raw(&b, " ORDER BY n.id DESC");
 	st = sqlb_stmt(&b, db);
-	free(like);
 	if (!st)
 		return db_fail(db, DB_FAIL, e);
 	json_t *items = json_array();
@@ -436,6 +488,7 @@ static json_t *history_json(struct db *db, int64_t id)
 		json_object_set_new(o, "reason", text_or_null(db_col_text(st, 4)));
 		json_object_set_new(o, "provider_id", id_or_null(db_col_i64(st, 5)));
 		json_object_set_new(o, "merged_into", id_or_null(db_col_i64(st, 6)));
+		json_object_set_new(o, "merged_from", id_or_null(db_col_i64(st, 7)));
 		json_array_append_new(h, o);
 	}
 	db_reset(st);
@@ -631,6 +684,60 @@ static enum xy_kind merge_check(struct db *db, const struct facts *n, int64_t id
 	return XY_OK;
 }
 
+/* A merge moves the merged need's supporters to the kept one (those who do not support it
+ * already, and not its own submitter) with a history row on the kept need; what moved goes
+ * into the merge's audit event (data, borrowed). */
+static enum xy_kind merge_in(struct db *db, const struct move *c, int64_t now, json_t *data,
+			     struct xy_err *e)
+{
+	int64_t target = c->in->merged_into;
+	struct facts t;
+	enum xy_kind k = facts_load(db, target, &t, e);
+	if (k)
+		return k;
+	struct db_stmt *st = db_stmt(db, STMT_NEED_MERGE_SUPPORTERS);
+	if (!st)
+		return db_fail(db, DB_FAIL, e);
+	db_bind_i64(st, 1, c->id);
+	db_bind_i64(st, 2, target);
+	db_bind_i64(st, 3, t.f.submitter_id);
+	json_t *moved = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(moved, json_integer(db_col_i64(st, 0)));
+	db_reset(st);
+	if (rc != DB_DONE || !(st = db_stmt(db, STMT_NEED_SUPPORTERS_ADD))) {
+		json_decref(moved);
+		return db_fail(db, rc == DB_DONE ? DB_FAIL : rc, e);
+	}
+	db_bind_i64(st, 1, target);
+	db_bind_i64(st, 2, (int64_t)json_array_size(moved));
+	db_bind_i64(st, 3, now);
+	if ((rc = db_step(st)) != DB_ROW) {
+		json_decref(moved);
+		return db_fail(db, rc, e);
+	}
+	int64_t supporters = db_col_i64(st, 0);
+	db_reset(st);
+	if (!(st = db_stmt(db, STMT_NEED_HISTORY_MERGED_IN))) {
+		json_decref(moved);
+		return db_fail(db, DB_FAIL, e);
+	}
+	db_bind_i64(st, 1, target);
+	db_bind_text(st, 2, t.status);
+	db_bind_id(st, 3, c->who->user_id);
+	db_bind_i64(st, 4, now);
+	db_bind_text(st, 5, c->in->reason);
+	db_bind_i64(st, 6, c->id);
+	if ((rc = db_run(st)) != DB_OK) {
+		json_decref(moved);
+		return db_fail(db, rc, e);
+	}
+	json_object_set_new(data, "supporters_moved", moved);
+	json_object_set_new(data, "supporters", json_integer(supporters));
+	return XY_OK;
+}
+
 static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 {
 	struct move *c = arg;
@@ -721,9 +828,15 @@ static enum xy_kind move_tx(struct db *db, void *arg, struct xy_err *e)
 	if ((rc = db_run(st)) != DB_OK)
 		return db_fail(db, rc, e);
 	if ((k = count_add(db, n.area_id, n.path, n.status, -1, e)) ||
-	    (k = count_add(db, n.area_id, n.path, to, 1, e)))
+	    (k = count_add(db, n.area_id, n.path, to, 1, e)) ||
+	    (k = search_need_moved(db, c->id, area_path_id_at(n.path, AREA_DEPTH_COMMUNITY),
+				   n.status, to, e)))
 		return k;
 	json_t *data = json_pack("{s:s, s:s}", "from", n.status, "to", to);
+	if (merged && (k = merge_in(db, c, now, data, e))) {
+		json_decref(data);
+		return k;
+	}
 	if (in->reason)
 		json_object_set_new(data, "reason", json_string(in->reason));
 	if (merged)

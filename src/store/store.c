@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "core/timefmt.h"
+#include "engine/text_norm.h"
 #include "store/migrate.h"
+#include "store/search.h"
 
 #define STORE_MAX_CONNS 256
 #define WRITER_BATCH    256
@@ -44,7 +46,7 @@ struct store *store_open(const char *target, struct xy_err *e)
 	s->target = xy_strdup(target);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
-	if (!store_conn(s, e)) {
+	if (text_norm_init(e) != XY_OK || !store_conn(s, e)) {
 		store_close(s);
 		return NULL;
 	}
@@ -112,7 +114,9 @@ enum xy_kind store_migrate(struct store *s, int *applied, struct xy_err *e)
 	struct db *db = store_conn(s, e);
 	if (!db)
 		return e->kind;
-	return migrate_run(db, applied, e);
+	enum xy_kind k = migrate_run(db, applied, e);
+	/* needs without search rows (older than migration 0004, or copied in) get them now */
+	return k ? k : search_backfill(db, NULL, e);
 }
 
 static void nap(int attempt)

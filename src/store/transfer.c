@@ -27,8 +27,13 @@ const struct transfer_table transfer_tables[] = {
 	{ "need_supports", "need_id, user_id, created_at", 3 },
 	{ "need_counts", "area_id, area_path, status, n", 4 },
 	{ "need_history",
-	  "id, need_id, from_status, to_status, actor_id, at, reason, provider_id, merged_into",
-	  9 },
+	  "id, need_id, from_status, to_status, actor_id, at, reason, provider_id, merged_into, "
+	  "merged_from",
+	  10 },
+	/* the search's folded text and band keys (the same on both sides; the SQLite FTS5
+	 * indexes are not copied: PostgreSQL indexes need_text itself) */
+	{ "need_text", "skey, title, body, category, area_id", 5 },
+	{ "need_sigs", "band, skey", 2 },
 	{ "funds",
 	  "id, area_id, area_path, year, name, amount_fen, allocated_fen, created_by, created_at",
 	  9 },

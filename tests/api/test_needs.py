@@ -560,10 +560,16 @@ class Lists(Base):
         self.assertEqual(st, 200, body)
         return [n["id"] for n in body["items"]], body
 
-    def test_q_substring_newest_first(self):
+    def found(self, query, who="worker"):
+        """The ids a search finds, as a set (the order is relevance: tests/api/test_search.py)."""
+        return sorted(self.ids(query, who)[0], reverse=True)
+
+    def test_q_substring_most_relevant_first(self):
         ids, body = self.ids("q=LSTQ")
-        self.assertEqual(ids, self.all)
+        self.assertEqual(sorted(ids, reverse=True), self.all)
+        self.assertEqual(ids[-1], self.l6)  # only in the description: ranked after the titles
         self.assertEqual(body["total"], 6)
+        self.assertFalse(body["total_capped"])
         ids, _ = self.ids("q=%E4%B8%89%E5%8F%B7%E4%B9%A6%E6%B3%95")  # 三号书法
         self.assertEqual(ids, [self.l3])
         ids, _ = self.ids("q=%E8%A7%81%20LSTQ")  # "见 LSTQ", in the description only
@@ -576,29 +582,30 @@ class Lists(Base):
 
     def test_status_category_area_filters(self):
         self.assertEqual(self.ids("q=LSTQ&status=accepted")[0], [self.l3])
-        self.assertEqual(self.ids("q=LSTQ&category=culture")[0], [self.l5, self.l3, self.l1])
-        self.assertEqual(self.ids(f"q=LSTQ&area_id={world.areas['shiji']}")[0],
+        self.assertEqual(self.found("q=LSTQ&category=culture"), [self.l5, self.l3, self.l1])
+        self.assertEqual(self.found(f"q=LSTQ&area_id={world.areas['shiji']}"),
                          [self.l4, self.l2])
-        self.assertEqual(self.ids(f"q=LSTQ&area_id={world.areas['jinglan']}&category=culture"
-                                  "&status=submitted")[0], [self.l5, self.l1])
+        self.assertEqual(self.found(f"q=LSTQ&area_id={world.areas['jinglan']}&category=culture"
+                                    "&status=submitted"), [self.l5, self.l1])
         # every item in a status list has that status
         ids, body = self.ids("status=submitted&per_page=100")
         self.assertTrue(all(n["status"] == "submitted" for n in body["items"]))
 
     def test_mine(self):
-        self.assertEqual(self.ids("q=LSTQ&mine=true", "resident")[0], [self.l3, self.l1])
-        self.assertEqual(self.ids("q=LSTQ&mine=true", "resident2")[0], [self.l6, self.l5])
-        self.assertEqual(self.ids("q=LSTQ&mine=false", "resident")[0], self.all)
+        self.assertEqual(self.found("q=LSTQ&mine=true", "resident"), [self.l3, self.l1])
+        self.assertEqual(self.found("q=LSTQ&mine=true", "resident2"), [self.l6, self.l5])
+        self.assertEqual(self.found("q=LSTQ&mine=false", "resident"), self.all)
         # needs a worker records on behalf are not "his"
         self.assertEqual(self.ids("q=LSTQ&mine=true", "worker")[0], [])
 
     def test_resident_sees_the_community(self):
         # a resident of 世纪朝阳 sees the neighbours' needs of 晶蓝半岛 (same community)
-        self.assertEqual(self.ids("q=LSTQ", "resident3")[0], self.all)
+        self.assertEqual(self.found("q=LSTQ", "resident3"), self.all)
         self.assertEqual(self.ids("q=LSTQ", "outsider")[0], [])
         self.assertEqual(self.ids("q=LSTQ", "worker2")[0], [])
 
     def test_pagination(self):
+        ranked = self.ids("q=LSTQ&per_page=100")[0]
         seen = []
         for page in (1, 2, 3):
             ids, body = self.ids(f"q=LSTQ&per_page=2&page={page}")
@@ -607,7 +614,7 @@ class Lists(Base):
             self.assertEqual(body["page"], page)
             self.assertEqual(body["per_page"], 2)
             seen += ids
-        self.assertEqual(seen, self.all)
+        self.assertEqual(seen, ranked)
         ids, body = self.ids("q=LSTQ&per_page=2&page=4")
         self.assertEqual(ids, [])
         self.assertEqual(body["total"], 6)
