@@ -495,6 +495,13 @@ static json_t *fund_json(struct db_stmt *st, int64_t spent)
 	return o;
 }
 
+/* A row of the funds list: the fund and, in column 9, what was spent from it. */
+static json_t *fund_list_row(struct db_stmt *st, const void *ctx)
+{
+	(void)ctx;
+	return fund_json(st, db_col_i64(st, 9));
+}
+
 enum xy_kind funds_list(struct store *s, const struct actor *who, const struct fund_filter *f,
 			json_t **out, struct xy_err *e)
 {
@@ -511,7 +518,7 @@ enum xy_kind funds_list(struct store *s, const struct actor *who, const struct f
 	/* funds of the subtree and of the areas above it (a district's fund pays for its
 	 * communities' projects) */
 	struct sqlb b;
-	json_int_t total = 0;
+	int64_t total = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		sqlb_init(&b, pass ? "SELECT f.id, f.area_id, f.area_path, f.year, f.name, "
 				     "f.amount_fen, f.allocated_fen, f.created_at, a.name, "
@@ -531,25 +538,16 @@ enum xy_kind funds_list(struct store *s, const struct actor *who, const struct f
 		struct db_stmt *st = sqlb_stmt(&b, db);
 		if (!st)
 			return db_fail(db, DB_FAIL, e);
-		int rc;
 		if (!pass) {
-			if ((rc = db_step(st)) == DB_ROW)
-				total = db_col_i64(st, 0);
-			db_reset(st);
-			if (rc != DB_ROW)
+			int rc = rowjson_scalar(st, &total);
+			if (rc != DB_OK)
 				return db_fail(db, rc, e);
 			continue;
 		}
-		json_t *items = json_array();
-		while ((rc = db_step(st)) == DB_ROW)
-			json_array_append_new(items, fund_json(st, db_col_i64(st, 9)));
-		db_reset(st);
-		if (rc != DB_DONE) {
-			json_decref(items);
-			return db_fail(db, rc, e);
-		}
-		*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "page",
-				 f->pg.page, "per_page", f->pg.per_page);
+		json_t *items = rowjson_rows(st, fund_list_row, NULL);
+		if (!items)
+			return db_fail(db, DB_FAIL, e);
+		*out = rowjson_page(items, total, &f->pg);
 	}
 	return XY_OK;
 }

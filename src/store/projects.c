@@ -464,6 +464,12 @@ static json_t *project_row_json(struct db_stmt *st, bool full)
 	return o;
 }
 
+static json_t *project_list_row(struct db_stmt *st, const void *ctx)
+{
+	(void)ctx;
+	return project_row_json(st, false);
+}
+
 enum xy_kind projects_list(struct store *s, const struct actor *who, const struct project_filter *f,
 			   json_t **out, struct xy_err *e)
 {
@@ -483,7 +489,7 @@ enum xy_kind projects_list(struct store *s, const struct actor *who, const struc
 	area_path_upper(path, upper, sizeof upper);
 
 	struct sqlb b;
-	json_int_t total = 0;
+	int64_t total = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		sqlb_init(&b, pass ? "SELECT " PROJECT_COLS PROJECT_FROM
 				   : "SELECT COUNT(*) FROM projects p");
@@ -500,25 +506,16 @@ enum xy_kind projects_list(struct store *s, const struct actor *who, const struc
 		struct db_stmt *st = sqlb_stmt(&b, db);
 		if (!st)
 			return db_fail(db, DB_FAIL, e);
-		int rc;
 		if (!pass) {
-			if ((rc = db_step(st)) == DB_ROW)
-				total = db_col_i64(st, 0);
-			db_reset(st);
-			if (rc != DB_ROW)
+			int rc = rowjson_scalar(st, &total);
+			if (rc != DB_OK)
 				return db_fail(db, rc, e);
 			continue;
 		}
-		json_t *items = json_array();
-		while ((rc = db_step(st)) == DB_ROW)
-			json_array_append_new(items, project_row_json(st, false));
-		db_reset(st);
-		if (rc != DB_DONE) {
-			json_decref(items);
-			return db_fail(db, rc, e);
-		}
-		*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "page",
-				 f->pg.page, "per_page", f->pg.per_page);
+		json_t *items = rowjson_rows(st, project_list_row, NULL);
+		if (!items)
+			return db_fail(db, DB_FAIL, e);
+		*out = rowjson_page(items, total, &f->pg);
 	}
 	return XY_OK;
 }
