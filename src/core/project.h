@@ -33,11 +33,11 @@ enum project_status {
 };
 
 /* Text limits, in code points. */
-#define PROJECT_TITLE_MAX       100
-#define PROJECT_TEXT_MAX        4000
-#define PROJECT_REASON_MAX      500
-#define PROJECT_NEEDS_MAX       50
-#define PROJECT_PROVIDERS_MAX   20
+#define PROJECT_TITLE_MAX     100
+#define PROJECT_TEXT_MAX      4000
+#define PROJECT_REASON_MAX    500
+#define PROJECT_NEEDS_MAX     50
+#define PROJECT_PROVIDERS_MAX 20
 
 int project_status_parse(const char *s); /* -1 when unknown */
 const char *project_status_name(enum project_status s);

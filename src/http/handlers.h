@@ -83,5 +83,4 @@ void h_pb_rounds_close(struct req *r);
 void h_public_pb_round(struct req *r);
 void h_public_pb_rounds(struct req *r);
 
-
 #endif

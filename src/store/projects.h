@@ -38,8 +38,8 @@ struct project_filter {
 };
 
 /* {items, total, page, per_page}, newest first. */
-enum xy_kind projects_list(struct store *s, const struct actor *who,
-			   const struct project_filter *f, json_t **out, struct xy_err *e);
+enum xy_kind projects_list(struct store *s, const struct actor *who, const struct project_filter *f,
+			   json_t **out, struct xy_err *e);
 
 /* One project with needs, providers, history, allocations, expenditures and the figures of its
  * activities and feedback. */

@@ -72,7 +72,8 @@ static void test_edges_are_the_documented_ones(void **state)
 	int n = 0;
 	for (int f = 0; f < PROJECT_STATUS_COUNT; f++)
 		for (int t = 0; t < PROJECT_STATUS_COUNT; t++) {
-			int got = project_edge_action((enum project_status)f, (enum project_status)t);
+			int got =
+				project_edge_action((enum project_status)f, (enum project_status)t);
 			if (got != documented(f, t))
 				fail_msg("edge %s -> %s: %d", project_status_name(f),
 					 project_status_name(t), got);
